@@ -1,0 +1,303 @@
+package dev.logfailover;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything one appender's failover engine needs (SPEC section 3), immutable and validated. Build
+ * it with {@link #builder()}; every setter checks its value at once and throws a {@link
+ * ConfigException} naming the option and the value, and {@link Builder#build()} checks the rules
+ * that tie options together.
+ */
+public final class FailoverConfig {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+  public static final int DEFAULT_QUEUE_SIZE = 8192;
+  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+  private final List<Endpoint> servers;
+  private final Transport transport;
+  private final Framing framing;
+  private final Duration connectTimeout;
+  private final Duration writeTimeout;
+  private final Duration reconnectDelay;
+  private final Duration maxReconnectDelay;
+  private final int queueSize;
+  private final OverflowPolicy overflowPolicy;
+  private final Duration maxBlock;
+  private final Duration shutdownTimeout;
+  private final boolean keepAlive;
+  private final Failback failback;
+  private final HostResolver resolver;
+
+  private FailoverConfig(Builder builder, List<Endpoint> servers) {
+    this.servers = List.copyOf(servers);
+    this.transport = builder.transport;
+    this.framing = builder.framing;
+    this.connectTimeout = builder.connectTimeout;
+    this.writeTimeout = builder.writeTimeout;
+    this.reconnectDelay = builder.reconnectDelay;
+    this.maxReconnectDelay = builder.maxReconnectDelay;
+    this.queueSize = builder.queueSize;
+    this.overflowPolicy = builder.overflowPolicy;
+    this.maxBlock = builder.maxBlock;
+    this.shutdownTimeout = builder.shutdownTimeout;
+    this.keepAlive = builder.keepAlive;
+    this.failback = builder.failback;
+    this.resolver = builder.resolver;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The primary and then the failover servers, in configuration order; never empty. */
+  public List<Endpoint> servers() {
+    return servers;
+  }
+
+  public Endpoint primary() {
+    return servers.get(0);
+  }
+
+  /** The failover servers, without the primary. */
+  public List<Endpoint> failoverServers() {
+    return servers.subList(1, servers.size());
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public Framing framing() {
+    return framing;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  public Duration reconnectDelay() {
+    return reconnectDelay;
+  }
+
+  public Duration maxReconnectDelay() {
+    return maxReconnectDelay;
+  }
+
+  public int queueSize() {
+    return queueSize;
+  }
+
+  public OverflowPolicy overflowPolicy() {
+    return overflowPolicy;
+  }
+
+  public Duration maxBlock() {
+    return maxBlock;
+  }
+
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public boolean keepAlive() {
+    return keepAlive;
+  }
+
+  /** Present in failback mode (F6), empty in round-robin mode (F5). */
+  public Optional<Failback> failback() {
+    return Optional.ofNullable(failback);
+  }
+
+  public HostResolver resolver() {
+    return resolver;
+  }
+
+  static void checkPositive(String option, Duration value) {
+    Objects.requireNonNull(value, option);
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException(option, value, "must be a positive duration");
+    }
+  }
+
+  private static void checkNotNegative(String option, Duration value) {
+    Objects.requireNonNull(value, option);
+    if (value.isNegative()) {
+      throw new ConfigException(option, value, "must not be negative");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FailoverConfig{servers=" + servers + ", transport=" + transport + ", framing=" + framing
+        + ", connectTimeout=" + connectTimeout + ", writeTimeout=" + writeTimeout
+        + ", reconnectDelay=" + reconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay
+        + ", queueSize=" + queueSize + ", overflowPolicy=" + overflowPolicy + ", maxBlock=" + maxBlock
+        + ", shutdownTimeout=" + shutdownTimeout + ", keepAlive=" + keepAlive
+        + ", failback=" + failback + "}";
+  }
+
+  /** Not thread-safe; build on one thread. Setters validate at once. */
+  public static final class Builder {
+    private String host;
+    private Integer port;
+    private final List<String> failoverServers = new ArrayList<>();
+    private Transport transport = Transport.TCP;
+    private Framing framing = Framing.NEWLINE;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
+    private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+    private int queueSize = DEFAULT_QUEUE_SIZE;
+    private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
+    private Duration maxBlock = DEFAULT_MAX_BLOCK;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private boolean keepAlive = true;
+    private Failback failback;
+    private HostResolver resolver = HostResolver.SYSTEM;
+
+    private Builder() {}
+
+    /** The primary server's host name or address (required). */
+    public Builder host(String host) {
+      Endpoint.of("host", host, 1);
+      this.host = host.trim();
+      return this;
+    }
+
+    /** The primary's port, and the port of every failover server that names none (F2). */
+    public Builder port(int port) {
+      Endpoint.of("port", "placeholder", port);
+      this.port = port;
+      return this;
+    }
+
+    /** Adds a failover server: {@code host}, {@code host:port} or {@code [v6addr]:port}. */
+    public Builder addFailoverServer(String server) {
+      Endpoint.parse("server", server, 1);
+      failoverServers.add(server.trim());
+      return this;
+    }
+
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    public Builder framing(Framing framing) {
+      this.framing = Objects.requireNonNull(framing, "framing");
+      return this;
+    }
+
+    public Builder connectTimeout(Duration connectTimeout) {
+      checkPositive("connectTimeout", connectTimeout);
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder writeTimeout(Duration writeTimeout) {
+      checkPositive("writeTimeout", writeTimeout);
+      this.writeTimeout = writeTimeout;
+      return this;
+    }
+
+    public Builder reconnectDelay(Duration reconnectDelay) {
+      checkPositive("reconnectDelay", reconnectDelay);
+      this.reconnectDelay = reconnectDelay;
+      return this;
+    }
+
+    public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+      checkPositive("maxReconnectDelay", maxReconnectDelay);
+      this.maxReconnectDelay = maxReconnectDelay;
+      return this;
+    }
+
+    public Builder queueSize(int queueSize) {
+      if (queueSize < 1) {
+        throw new ConfigException("queueSize", queueSize, "must be a positive integer");
+      }
+      this.queueSize = queueSize;
+      return this;
+    }
+
+    public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+      this.overflowPolicy = Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+      return this;
+    }
+
+    public Builder maxBlock(Duration maxBlock) {
+      checkNotNegative("maxBlock", maxBlock);
+      this.maxBlock = maxBlock;
+      return this;
+    }
+
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      checkNotNegative("shutdownTimeout", shutdownTimeout);
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    public Builder keepAlive(boolean keepAlive) {
+      this.keepAlive = keepAlive;
+      return this;
+    }
+
+    /** Turns on failback mode (F6); {@code null} means round-robin mode (F5). */
+    public Builder failback(Failback failback) {
+      this.failback = failback;
+      return this;
+    }
+
+    /** The resolver used at every attempt and probe; the JDK's by default. */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** @throws ConfigException when an option is missing or options contradict each other */
+    public FailoverConfig build() {
+      if (host == null) {
+        throw new ConfigException("host", "", "the primary server's host is required");
+      }
+      if (transport == Transport.TLS) {
+        throw new ConfigException("transport", transport,
+            "TLS is not available in this version yet; use 'tcp'");
+      }
+      int primaryPort = port != null ? port : transport.defaultPort();
+      List<Endpoint> servers = new ArrayList<>();
+      servers.add(Endpoint.of("host", host, primaryPort));
+      Set<Endpoint> seen = new HashSet<>(servers);
+      for (String server : failoverServers) {
+        Endpoint endpoint = Endpoint.parse("server", server, primaryPort);
+        if (!seen.add(endpoint)) {
+          throw new ConfigException("server", server,
+              "this server is already in the list as " + endpoint);
+        }
+        servers.add(endpoint);
+      }
+      if (failback != null && servers.size() == 1) {
+        throw new ConfigException("failback", failback,
+            "failback needs at least one failover server to fall back from");
+      }
+      if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
+        throw new ConfigException("maxReconnectDelay", maxReconnectDelay,
+            "must not be less than reconnectDelay (" + reconnectDelay + ")");
+      }
+      return new FailoverConfig(this, servers);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.logfailover;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * What the failover engine does, as it does it. Every method has an empty default, so a listener
+ * implements only what it needs.
+ *
+ * <p>Threading: methods are called from the engine's sender thread and from its probe thread, never
+ * from the application's logging threads. They must be thread-safe, fast, must not block on
+ * external locks and must not throw.
+ */
+public interface FailoverListener {
+  /** No-op listener. */
+  FailoverListener NONE = new FailoverListener() {};
+
+  /** A connection to {@code server} is established, at {@code address}. */
+  default void connected(Endpoint server, InetSocketAddress address) {}
+
+  /** One attempt to reach {@code server} failed (every resolved address was tried). */
+  default void connectFailed(Endpoint server, IOException cause) {}
+
+  /** The established connection to {@code server} failed (write error, stall, EOF, reset). */
+  default void connectionLost(Endpoint server, IOException cause) {}
+
+  /** The engine moved from {@code from}, which failed with {@code cause}, to {@code to}. */
+  default void failedOver(Endpoint from, Endpoint to, IOException cause) {}
+
+  /** Probes proved the primary healthy and the engine moved back to it from {@code from}. */
+  default void failedBack(Endpoint from, Endpoint primary) {}
+
+  /** A whole pass over the servers failed; the next attempt comes after {@code retryIn} (F4). */
+  default void allServersDown(int failedAttempts, Duration retryIn) {}
+
+  /** A probe of the primary succeeded; {@code consecutive} of {@code required} so far (F6d). */
+  default void probeSucceeded(Endpoint primary, int consecutive, int required) {}
+
+  /** A probe of the primary failed; the count of successes starts again (F6d). */
+  default void probeFailed(Endpoint primary, IOException cause) {}
+
+  /** {@code count} events were handed to the transport (plain TCP) or acknowledged. */
+  default void eventsSent(int count) {}
+
+  /**
+   * {@code count} more events were dropped, {@code total} so far: the queue was full, or they were
+   * still undelivered when the stop's {@code shutdownTimeout} ran out.
+   */
+  default void eventsDropped(long count, long total, String reason) {}
+}

@@ -1,0 +1,65 @@
+package dev.logfailover.internal.connection;
+
+import dev.logfailover.Framing;
+import java.nio.ByteBuffer;
+
+/**
+ * Writes one record with its framing (SPEC section 4). One trailing line separator ({@code \n} or
+ * {@code \r\n}) that the encoder or layout appended ends the record: it is dropped first, never
+ * escaped or doubled. Stateless; thread-safe.
+ */
+public final class Framer {
+  private final Framing framing;
+
+  public Framer(Framing framing) {
+    this.framing = framing;
+  }
+
+  /** The most bytes {@link #frame} can write for a record of {@code length} bytes. */
+  public int maxFramedLength(int length) {
+    return framing == Framing.OCTET_COUNTING ? length + 11 : 2 * length + 1;
+  }
+
+  /** Appends {@code record}, framed, to {@code out}, which has room for {@link #maxFramedLength}. */
+  public void frame(byte[] record, ByteBuffer out) {
+    int length = withoutTrailingLineSeparator(record);
+    if (framing == Framing.OCTET_COUNTING) {
+      putDecimal(length, out);
+      out.put((byte) ' ').put(record, 0, length);
+    } else {
+      putEscaped(record, length, out);
+      out.put((byte) '\n');
+    }
+  }
+
+  private static int withoutTrailingLineSeparator(byte[] record) {
+    int length = record.length;
+    if (length > 0 && record[length - 1] == '\n') {
+      length--;
+      if (length > 0 && record[length - 1] == '\r') {
+        length--;
+      }
+    }
+    return length;
+  }
+
+  /** CR and LF inside a record become {@code \r} and {@code \n}, so one event stays one line. */
+  private static void putEscaped(byte[] record, int length, ByteBuffer out) {
+    int runStart = 0;
+    for (int i = 0; i < length; i++) {
+      byte b = record[i];
+      if (b == '\n' || b == '\r') {
+        out.put(record, runStart, i - runStart).put((byte) '\\').put((byte) (b == '\n' ? 'n' : 'r'));
+        runStart = i + 1;
+      }
+    }
+    out.put(record, runStart, length - runStart);
+  }
+
+  private static void putDecimal(int value, ByteBuffer out) {
+    if (value >= 10) {
+      putDecimal(value / 10, out);
+    }
+    out.put((byte) ('0' + value % 10));
+  }
+}

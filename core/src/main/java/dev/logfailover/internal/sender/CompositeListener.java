@@ -1,0 +1,78 @@
+package dev.logfailover.internal.sender;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.FailoverListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** Forwards every event to two listeners, in order. Thread-safe if both are. */
+final class CompositeListener implements FailoverListener {
+  private final FailoverListener first;
+  private final FailoverListener second;
+
+  CompositeListener(FailoverListener first, FailoverListener second) {
+    this.first = first;
+    this.second = second;
+  }
+
+  @Override
+  public void connected(Endpoint server, InetSocketAddress address) {
+    first.connected(server, address);
+    second.connected(server, address);
+  }
+
+  @Override
+  public void connectFailed(Endpoint server, IOException cause) {
+    first.connectFailed(server, cause);
+    second.connectFailed(server, cause);
+  }
+
+  @Override
+  public void connectionLost(Endpoint server, IOException cause) {
+    first.connectionLost(server, cause);
+    second.connectionLost(server, cause);
+  }
+
+  @Override
+  public void failedOver(Endpoint from, Endpoint to, IOException cause) {
+    first.failedOver(from, to, cause);
+    second.failedOver(from, to, cause);
+  }
+
+  @Override
+  public void failedBack(Endpoint from, Endpoint primary) {
+    first.failedBack(from, primary);
+    second.failedBack(from, primary);
+  }
+
+  @Override
+  public void allServersDown(int failedAttempts, Duration retryIn) {
+    first.allServersDown(failedAttempts, retryIn);
+    second.allServersDown(failedAttempts, retryIn);
+  }
+
+  @Override
+  public void probeSucceeded(Endpoint primary, int consecutive, int required) {
+    first.probeSucceeded(primary, consecutive, required);
+    second.probeSucceeded(primary, consecutive, required);
+  }
+
+  @Override
+  public void probeFailed(Endpoint primary, IOException cause) {
+    first.probeFailed(primary, cause);
+    second.probeFailed(primary, cause);
+  }
+
+  @Override
+  public void eventsSent(int count) {
+    first.eventsSent(count);
+    second.eventsSent(count);
+  }
+
+  @Override
+  public void eventsDropped(long count, long total, String reason) {
+    first.eventsDropped(count, total, reason);
+    second.eventsDropped(count, total, reason);
+  }
+}

@@ -1,0 +1,281 @@
+package dev.logfailover.internal.sender;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.FailoverListener;
+import dev.logfailover.internal.concurrent.Backoff;
+import dev.logfailover.internal.connection.Connection;
+import dev.logfailover.internal.connection.EndpointPlanner;
+import dev.logfailover.internal.connection.Framer;
+import dev.logfailover.internal.connection.Outbox;
+import dev.logfailover.internal.connection.PlainTcpConnection;
+import dev.logfailover.internal.connection.TcpConnector;
+import dev.logfailover.internal.failback.PrimaryProber;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The body of the sender thread: takes batches from the queue, keeps one connection and fails over
+ * (F3, F4), adopts the prober's connection to the primary (F6e), and flushes at stop (F10).
+ *
+ * <p>Threading: everything here runs on the sender thread, which alone owns the connection and the
+ * outbox. Other threads talk to it only through {@link #handOver}, {@link #beginStop} and {@link
+ * #abort}, which are thread-safe.
+ */
+final class SenderLoop implements Runnable {
+  /** How often an idle sender checks its connection for the server's FIN and for a stop. */
+  static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final int MAX_BATCH_RECORDS = 1024;
+
+  private final FailoverConfig config;
+  private final BlockingQueue<byte[]> queue;
+  private final DropCounter drops;
+  private final FailoverListener listener;
+  private final TcpConnector connector;
+  private final EndpointPlanner planner;
+  private final Backoff backoff;
+  /** Null in round-robin mode. */
+  private final PrimaryProber prober;
+  private final Outbox outbox;
+  private final AtomicReference<SocketChannel> handover = new AtomicReference<>();
+
+  private volatile Thread thread;
+  private volatile boolean stopping;
+  private volatile long stopDeadlineNanos;
+  private volatile boolean aborted;
+  /** The connection; written only by the sender thread, read by {@link #abort} to unblock it. */
+  private volatile Connection connection;
+
+  /** The server whose failure began the current time without a connection, and why. */
+  private Endpoint failingFrom;
+  private IOException failingCause;
+
+  SenderLoop(FailoverConfig config, BlockingQueue<byte[]> queue, DropCounter drops, FailoverListener listener,
+      TcpConnector connector, PrimaryProber prober) {
+    this.config = config;
+    this.queue = queue;
+    this.drops = drops;
+    this.listener = listener;
+    this.connector = connector;
+    this.prober = prober;
+    this.planner = new EndpointPlanner(config.servers(), config.failback().isPresent());
+    this.backoff = new Backoff(config.reconnectDelay(), config.maxReconnectDelay());
+    this.outbox = new Outbox(new Framer(config.framing()), MAX_BATCH_RECORDS);
+  }
+
+  @Override
+  public void run() {
+    thread = Thread.currentThread();
+    try {
+      while (!aborted && !(stopping && isFlushDone())) {
+        drops.report(listener);
+        adoptHandedOverPrimary();
+        if (connection == null) {
+          connectToCurrent();
+        } else if (outbox.isEmpty() && outbox.fill(queue, IDLE_CHECK_NANOS) == 0) {
+          checkIdleConnection();
+        } else {
+          sendOutbox();
+        }
+      }
+    } catch (InterruptedException e) {
+      // Only the stop's abort interrupts this thread; the finally block accounts for what is left.
+      Thread.currentThread().interrupt();
+    } finally {
+      closeConnection();
+      closeQuietly(handover.getAndSet(null));
+      int undelivered = outbox.discard();
+      while (queue.poll() != null) {
+        undelivered++;
+      }
+      drops.report(listener);
+      drops.dropUndelivered(undelivered, listener);
+    }
+  }
+
+  /** Stopping ends once everything queued is delivered, or the shutdown budget is spent. */
+  private boolean isFlushDone() {
+    return (outbox.isEmpty() && queue.isEmpty()) || System.nanoTime() - stopDeadlineNanos >= 0;
+  }
+
+  /** Called by the prober's thread when the primary earned its return (F6e). */
+  void handOver(SocketChannel channel) {
+    closeQuietly(handover.getAndSet(channel));
+    LockSupport.unpark(thread);
+  }
+
+  /** Starts the bounded flush of {@link dev.logfailover.FailoverSender#stop()} (F10). */
+  void beginStop(long deadlineNanos) {
+    stopDeadlineNanos = deadlineNanos;
+    stopping = true;
+    LockSupport.unpark(thread);
+  }
+
+  /** The shutdown budget is spent: unblock the sender thread wherever it is. */
+  void abort() {
+    aborted = true;
+    Connection current = connection;
+    if (current != null) {
+      current.close();
+    }
+    Thread sender = thread;
+    if (sender != null) {
+      sender.interrupt();
+    }
+  }
+
+  private void connectToCurrent() {
+    Endpoint target = planner.current();
+    Connection opened;
+    try {
+      opened = open(target, connector.connect(target));
+    } catch (IOException e) {
+      attemptFailed(target, e);
+      return;
+    }
+    planner.connected();
+    backoff.reset();
+    connected(opened);
+  }
+
+  private Connection open(Endpoint server, SocketChannel channel) throws IOException {
+    return new PlainTcpConnection(server, channel, config.writeTimeout());
+  }
+
+  private void attemptFailed(Endpoint target, IOException cause) {
+    listener.connectFailed(target, cause);
+    if (failingFrom == null) {
+      failingFrom = target;
+      failingCause = cause;
+    }
+    boolean passComplete = planner.attemptFailed();
+    startProbingIfPrimaryLeft();
+    if (!passComplete) {
+      return; // F4: the next server is tried at once.
+    }
+    if (stopping) {
+      // Every server failed during the stop's flush: waiting longer cannot help within the budget.
+      aborted = true;
+      return;
+    }
+    long delayNanos = backoff.nextDelayNanos();
+    listener.allServersDown(planner.rotationSize(), java.time.Duration.ofNanos(delayNanos));
+    pauseUntil(System.nanoTime() + delayNanos);
+  }
+
+  /** Waits for the backoff to pass, waking early for a stop or a connection handed over by probes. */
+  private void pauseUntil(long deadlineNanos) {
+    long remaining;
+    while ((remaining = deadlineNanos - System.nanoTime()) > 0 && !stopping && !aborted
+        && handover.get() == null) {
+      LockSupport.parkNanos(this, remaining);
+      drops.report(listener);
+    }
+  }
+
+  private void connected(Connection opened) {
+    Endpoint server = opened.server();
+    connection = opened;
+    listener.connected(server, opened.remoteAddress());
+    if (failingFrom != null && !failingFrom.equals(server)) {
+      listener.failedOver(failingFrom, server, failingCause);
+    }
+    failingFrom = null;
+    failingCause = null;
+    if (planner.isOnPrimary() && prober != null) {
+      prober.stop();
+    }
+  }
+
+  private void adoptHandedOverPrimary() {
+    SocketChannel channel = handover.getAndSet(null);
+    if (channel == null) {
+      return;
+    }
+    Endpoint primary = config.primary();
+    Connection toPrimary;
+    try {
+      toPrimary = open(primary, channel);
+    } catch (IOException e) {
+      listener.connectFailed(primary, e);
+      prober.start();
+      return;
+    }
+    // A failed attempt since the hand-over may have started a new round of probes: end it.
+    prober.stop();
+    Connection previous = connection;
+    planner.returnedToPrimary();
+    backoff.reset();
+    connection = toPrimary;
+    failingFrom = null;
+    failingCause = null;
+    listener.connected(primary, toPrimary.remoteAddress());
+    listener.failedBack(previous == null ? null : previous.server(), primary);
+    if (previous != null) {
+      // Everything written to it was accepted by its kernel, which goes on delivering it after close.
+      previous.close();
+    }
+  }
+
+  private void checkIdleConnection() {
+    try {
+      connection.checkAlive();
+    } catch (IOException e) {
+      connectionFailed(e);
+    }
+  }
+
+  private void sendOutbox() {
+    try {
+      connection.checkAlive();
+      connection.send(outbox);
+    } catch (IOException e) {
+      connectionFailed(e);
+    } finally {
+      int released = outbox.takeReleasedCount();
+      if (released > 0) {
+        listener.eventsSent(released);
+      }
+    }
+  }
+
+  private void connectionFailed(IOException cause) {
+    Connection failed = connection;
+    closeConnection();
+    outbox.rewindToFirstUnreleased();
+    listener.connectionLost(failed.server(), cause);
+    failingFrom = failed.server();
+    failingCause = cause;
+    planner.connectionLost();
+    startProbingIfPrimaryLeft();
+  }
+
+  private void startProbingIfPrimaryLeft() {
+    if (prober != null && planner.isPrimaryAwaitingProbes() && !stopping) {
+      prober.start();
+    }
+  }
+
+  private void closeConnection() {
+    Connection current = connection;
+    connection = null;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  private static void closeQuietly(SocketChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Never became a connection; nothing to report.
+    }
+  }
+}

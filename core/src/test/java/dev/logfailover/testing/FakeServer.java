@@ -1,0 +1,256 @@
+package dev.logfailover.testing;
+
+import dev.logfailover.Framing;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A collector on a loopback port that records what it receives, and can be scripted to fail the
+ * ways real servers do: refuse (not listening), reset (RST), close (FIN), stall (accept but never
+ * read), or accept and close at once. It keeps its port across {@link #stop()} and {@link
+ * #restart()}, so a client configured with it sees the same server come back.
+ *
+ * <p>Thread-safe: an acceptor thread and one reader thread per connection record into synchronized
+ * state; tests read it from their own thread.
+ */
+public final class FakeServer implements AutoCloseable {
+  /** What the server does with a connection it accepts. */
+  public enum Behaviour {
+    /** Read and record every record. */
+    READ,
+    /** Accept, then never read: the client's writes fill the buffers and stall. */
+    STALL,
+    /** Accept, then close at once (FIN). */
+    CLOSE_ON_ACCEPT
+  }
+
+  private final String name;
+  private final Framing framing;
+  private final InetAddress address;
+  private final int port;
+  private final List<String> records = new ArrayList<>();
+  private final List<Accepted> connections = new ArrayList<>();
+  private volatile Behaviour behaviour = Behaviour.READ;
+  private ServerSocket listener;
+
+  private FakeServer(String name, Framing framing, InetAddress address, int port) throws IOException {
+    this.name = name;
+    this.framing = framing;
+    this.address = address;
+    this.port = listen(port);
+  }
+
+  /** Starts a server on 127.0.0.1 and a free port. */
+  public static FakeServer start(String name, Framing framing) throws IOException {
+    return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /** Starts a server on the given loopback address and a free port. */
+  public static FakeServer start(String name, Framing framing, String loopbackAddress) throws IOException {
+    return new FakeServer(name, framing, InetAddress.getByName(loopbackAddress), 0);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code 127.0.0.1:port}, usable as a failover server entry. */
+  public String hostAndPort() {
+    return address.getHostAddress() + ":" + port;
+  }
+
+  public String host() {
+    return address.getHostAddress();
+  }
+
+  public void behave(Behaviour behaviour) {
+    this.behaviour = behaviour;
+  }
+
+  private synchronized int listen(int wantedPort) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(address, wantedPort), 64);
+    listener = socket;
+    Thread acceptor = new Thread(() -> acceptLoop(socket), "fake-" + name + "-acceptor");
+    acceptor.setDaemon(true);
+    acceptor.start();
+    return socket.getLocalPort();
+  }
+
+  private void acceptLoop(ServerSocket socket) {
+    while (!socket.isClosed()) {
+      Socket client;
+      try {
+        client = socket.accept();
+      } catch (IOException closed) {
+        return;
+      }
+      Accepted accepted;
+      synchronized (this) {
+        accepted = new Accepted(connections.size(), client);
+        connections.add(accepted);
+      }
+      switch (behaviour) {
+        case READ -> startReader(accepted);
+        case STALL -> { }
+        case CLOSE_ON_ACCEPT -> closeQuietly(client);
+      }
+    }
+  }
+
+  private void startReader(Accepted accepted) {
+    Thread reader = new Thread(() -> read(accepted), "fake-" + name + "-reader-" + accepted.index);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read(Accepted accepted) {
+    try (InputStream in = new BufferedInputStream(accepted.socket.getInputStream())) {
+      String record;
+      while ((record = framing == Framing.OCTET_COUNTING ? readOctetCounted(in) : readLine(in)) != null) {
+        synchronized (this) {
+          records.add(record);
+          accepted.records++;
+        }
+      }
+    } catch (IOException e) {
+      // Reset or closed by the test: the connection simply ends.
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != '\n') {
+      if (b < 0) {
+        return null;
+      }
+      line.write(b);
+    }
+    return line.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String readOctetCounted(InputStream in) throws IOException {
+    int length = 0;
+    int b;
+    while ((b = in.read()) != ' ') {
+      if (b < 0) {
+        return null;
+      }
+      if (b < '0' || b > '9') {
+        throw new IOException("bad octet count byte " + b);
+      }
+      length = length * 10 + (b - '0');
+    }
+    byte[] message = in.readNBytes(length);
+    if (message.length < length) {
+      return null;
+    }
+    return new String(message, StandardCharsets.UTF_8);
+  }
+
+  /** Every record received so far, over all connections, in arrival order. */
+  public synchronized List<String> records() {
+    return List.copyOf(records);
+  }
+
+  public synchronized int recordCount() {
+    return records.size();
+  }
+
+  /** How many connections were accepted since start (probes included). */
+  public synchronized int connectionCount() {
+    return connections.size();
+  }
+
+  /** Records received on each accepted connection, in accept order. */
+  public synchronized List<Integer> recordsPerConnection() {
+    return connections.stream().map(connection -> connection.records).toList();
+  }
+
+  public void awaitRecords(int count) {
+    awaitRecords(count, Duration.ofSeconds(10));
+  }
+
+  public void awaitRecords(int count, Duration timeout) {
+    Await.until(timeout, () -> recordCount() >= count,
+        () -> name + " to receive " + count + " records, has " + recordCount());
+  }
+
+  /** Stops listening (new connects are refused) and closes every connection with a FIN. */
+  public synchronized void stop() {
+    closeQuietly(listener);
+    closeConnections();
+  }
+
+  /** Stops listening and resets every connection (RST), as a killed process's kernel does. */
+  public synchronized void kill() {
+    closeQuietly(listener);
+    for (Accepted connection : connections) {
+      try {
+        connection.socket.setSoLinger(true, 0);
+      } catch (IOException ignored) {
+        // Already closed.
+      }
+      closeQuietly(connection.socket);
+    }
+  }
+
+  /** Closes every open connection with a FIN and goes on listening. */
+  public synchronized void closeConnections() {
+    for (Accepted connection : connections) {
+      closeQuietly(connection.socket);
+    }
+  }
+
+  /** Listens again on the same port after {@link #stop()} or {@link #kill()}. */
+  public void restart() throws IOException {
+    listen(port);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      if (closeable != null) {
+        closeable.close();
+      }
+    } catch (Exception ignored) {
+      // Test fixture: closing twice is fine.
+    }
+  }
+
+  private static final class Accepted {
+    final int index;
+    final Socket socket;
+    int records;
+
+    Accepted(int index, Socket socket) {
+      this.index = index;
+      this.socket = socket;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FakeServer{" + name + " " + hostAndPort() + "}";
+  }
+}
