@@ -55,9 +55,9 @@ public final class FakeServer implements AutoCloseable {
     return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0);
   }
 
-  /** Starts a server on the given loopback address and a free port. */
-  public static FakeServer start(String name, Framing framing, String loopbackAddress) throws IOException {
-    return new FakeServer(name, framing, InetAddress.getByName(loopbackAddress), 0);
+  /** Starts a server on the given loopback address and port (0: a free one). */
+  public static FakeServer start(String name, Framing framing, String loopbackAddress, int port) throws IOException {
+    return new FakeServer(name, framing, InetAddress.getByName(loopbackAddress), port);
   }
 
   public String name() {
@@ -102,6 +102,11 @@ public final class FakeServer implements AutoCloseable {
       }
       Accepted accepted;
       synchronized (this) {
+        if (socket.isClosed()) {
+          // Accepted just as stop() or kill() ran: the client must see this server die too.
+          resetQuietly(client);
+          return;
+        }
         accepted = new Accepted(connections.size(), client);
         connections.add(accepted);
       }
@@ -202,13 +207,17 @@ public final class FakeServer implements AutoCloseable {
   public synchronized void kill() {
     closeQuietly(listener);
     for (Accepted connection : connections) {
-      try {
-        connection.socket.setSoLinger(true, 0);
-      } catch (IOException ignored) {
-        // Already closed.
-      }
-      closeQuietly(connection.socket);
+      resetQuietly(connection.socket);
     }
+  }
+
+  private static void resetQuietly(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // Already closed.
+    }
+    closeQuietly(socket);
   }
 
   /** Closes every open connection with a FIN and goes on listening. */

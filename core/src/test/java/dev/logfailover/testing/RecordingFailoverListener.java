@@ -53,7 +53,13 @@ public final class RecordingFailoverListener implements FailoverListener {
   }
 
   public void awaitEvent(String event) {
-    Await.until(() -> events().contains(event), () -> "event '" + event + "' in " + events());
+    awaitEvent(event, 1);
+  }
+
+  /** Waits until {@code event} was recorded {@code times} times in all. */
+  public void awaitEvent(String event, int times) {
+    Await.until(() -> events().stream().filter(event::equals).count() >= times,
+        () -> times + " x event '" + event + "' in " + events());
   }
 
   @Override

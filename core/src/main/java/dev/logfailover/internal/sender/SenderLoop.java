@@ -172,7 +172,8 @@ final class SenderLoop implements Runnable {
     long remaining;
     while ((remaining = deadlineNanos - System.nanoTime()) > 0 && !stopping && !aborted
         && handover.get() == null) {
-      LockSupport.parkNanos(this, remaining);
+      // Wake at least every idle check, so that drops are reported during a long backoff too.
+      LockSupport.parkNanos(this, Math.min(remaining, IDLE_CHECK_NANOS));
       drops.report(listener);
     }
   }

@@ -1,0 +1,387 @@
+package dev.logfailover.internal.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logfailover.Failback;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.OverflowPolicy;
+import dev.logfailover.testing.Await;
+import dev.logfailover.testing.FakeServer;
+import dev.logfailover.testing.FakeServer.Behaviour;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole engine on real loopback sockets: real connects, resets, FINs and stalls against {@link
+ * FakeServer}s, with failback probes stepped by the fixture's manual scheduler. Waits on real
+ * events are bounded polls ({@link Await}); nothing sleeps.
+ */
+class FailoverSenderTest {
+  private SenderFixture fixture;
+
+  @AfterEach
+  void tearDown() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private static List<Integer> numbers(List<String> records) {
+    return records.stream().map(SenderFixture::number).toList();
+  }
+
+  /** Every event 0..n-1 arrived exactly once, over all servers. */
+  private void assertAllArrivedOnce(int n) {
+    Await.until(() -> fixture.totalRecords() >= n, () -> n + " records, have " + fixture.totalRecords()
+        + " per connection " + fixture.servers.stream().map(server -> server.recordsPerConnection()).toList()
+        + "; " + fixture.sender.status() + "; events " + fixture.listener.events());
+    assertThat(numbers(fixture.allRecords())).containsExactlyInAnyOrderElementsOf(
+        IntStream.range(0, n).boxed().toList());
+  }
+
+  @Test
+  void F1_theFirstConnectionGoesToThePrimary() throws Exception {
+    fixture = new SenderFixture(3);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(10);
+    fixture.server(0).awaitRecords(10);
+    assertThat(fixture.listener.events()).first().isEqualTo("connected primary");
+    assertThat(fixture.server(1).connectionCount()).isZero();
+  }
+
+  @Test
+  void F3_aWorkingConnectionIsKeptAndEventsKeepTheirOrder() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.start(fixture.config().queueSize(10_000).build());
+    for (int burst = 0; burst < 20; burst++) {
+      fixture.sendEvents(500);
+    }
+    fixture.server(0).awaitRecords(10_000);
+    assertThat(numbers(fixture.server(0).records())).isSorted().hasSize(10_000);
+    assertThat(fixture.server(0).connectionCount()).isEqualTo(1);
+    assertThat(fixture.server(1).connectionCount()).isZero();
+  }
+
+  @Test
+  void F4_aRefusedPrimaryIsFollowedAtOnceByTheNextServer() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.server(0).stop();
+    // A reconnectDelay of minutes: any wait before the switch would fail this test.
+    fixture.start(fixture.config().reconnectDelay(Duration.ofMinutes(5)).maxReconnectDelay(Duration.ofMinutes(5)).build());
+    fixture.sendEvents(5);
+    fixture.server(1).awaitRecords(5);
+    assertThat(fixture.listener.events()).containsSubsequence("connectFailed primary", "connected failover1",
+        "failedOver primary -> failover1");
+    assertThat(fixture.listener.events("allServersDown")).isEmpty();
+  }
+
+  @Test
+  void F4_afterAWholePassFailsTheClientBacksOffThenRetries() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.server(0).stop();
+    fixture.server(1).stop();
+    fixture.start(fixture.config().build());
+    fixture.listener.awaitEvent("allServersDown retryIn 50ms");
+    fixture.listener.awaitEvent("allServersDown retryIn 100ms");
+    Await.until(() -> fixture.listener.events("allServersDown").size() >= 4, () -> "four failed passes");
+    fixture.server(1).restart();
+    fixture.sendEvents(3);
+    fixture.server(1).awaitRecords(3);
+    assertThat(fixture.listener.events("allServersDown").subList(0, 4)).containsExactly(
+        "allServersDown retryIn 50ms", "allServersDown retryIn 100ms", "allServersDown retryIn 200ms",
+        "allServersDown retryIn 200ms");
+  }
+
+  @Test
+  void failsOverOnAResetWithoutLosingEventsLoggedAfterIt() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(10);
+    fixture.server(0).awaitRecords(10);
+    fixture.server(0).kill();
+    fixture.listener.awaitEvent("connectionLost primary SocketException");
+    fixture.sendEvents(10);
+    fixture.server(1).awaitRecords(10);
+    assertAllArrivedOnce(20);
+    assertThat(numbers(fixture.server(1).records())).containsExactly(10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+  }
+
+  @Test
+  void aFinIsNoticedWhileIdleAndEventsLoggedAfterItAllReachTheNextServer() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(10);
+    fixture.server(0).awaitRecords(10);
+    fixture.server(0).closeConnections();
+    // Noticed with no event being written: the sender checks its idle connection.
+    fixture.listener.awaitEvent("connectionLost primary EOFException");
+    fixture.listener.awaitEvent("connected failover1");
+    fixture.sendEvents(10);
+    fixture.server(1).awaitRecords(10);
+    assertAllArrivedOnce(20);
+  }
+
+  @Test
+  void aStalledServerIsAFailureAfterWriteTimeout() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.server(0).behave(Behaviour.STALL);
+    fixture.start(fixture.config().writeTimeout(Duration.ofMillis(300)).queueSize(100_000).build());
+    String padding = "x".repeat(200);
+    for (int i = 0; i < 50_000; i++) {
+      fixture.sender.send(("event-" + i + " " + padding).getBytes());
+    }
+    fixture.listener.awaitEvent("connectionLost primary WriteTimeoutException");
+    Await.until(() -> fixture.sender.status().eventsSent() == 50_000,
+        () -> "all 50000 sent, status: " + fixture.sender.status());
+    Await.until(() -> fixture.server(1).records().stream().anyMatch(record -> record.startsWith("event-49999 ")),
+        () -> "the last event at failover1");
+    List<Integer> atFailover = fixture.server(1).records().stream()
+        .map(record -> SenderFixture.number(record.substring(0, record.indexOf(' ')))).toList();
+    assertThat(atFailover).as("the failover server gets a gap-free tail, ending with the last event")
+        .isNotEmpty().last().isEqualTo(49_999);
+    assertThat(atFailover).containsExactlyElementsOf(
+        IntStream.range(atFailover.get(0), 50_000).boxed().toList());
+    assertThat(fixture.sender.status().eventsDropped()).isZero();
+  }
+
+  @Test
+  void F5_roundRobinGoesOnToEachServerAndWrapsToThePrimary() throws Exception {
+    fixture = new SenderFixture(3);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(5);
+    fixture.server(0).awaitRecords(5);
+    fixture.server(0).kill();
+    fixture.listener.awaitEvent("connected failover1");
+    fixture.sendEvents(5);
+    fixture.server(1).awaitRecords(5);
+    fixture.server(0).restart();
+    fixture.server(1).kill();
+    fixture.listener.awaitEvent("connected failover2");
+    fixture.sendEvents(5);
+    fixture.server(2).awaitRecords(5);
+    fixture.server(2).kill();
+    fixture.listener.awaitEvent("failedOver failover2 -> primary");
+    fixture.sendEvents(5);
+    fixture.server(0).awaitRecords(10);
+    assertAllArrivedOnce(20);
+    assertThat(fixture.listener.events("failedOver")).containsExactly("failedOver primary -> failover1",
+        "failedOver failover1 -> failover2", "failedOver failover2 -> primary");
+  }
+
+  @Test
+  void F6e_failbackReusesTheLastProbeSocketWithoutLosingDuplicatingOrReorderingEvents() throws Exception {
+    fixture = new SenderFixture(2);
+    FakeServer primary = fixture.server(0);
+    fixture.start(fixture.config().failback(Failback.of(3, Duration.ofSeconds(10))).queueSize(20_000).build());
+    fixture.sendEvents(10);
+    primary.awaitRecords(10);
+    primary.kill();
+    fixture.listener.awaitEvent("connected failover1");
+    fixture.scheduler.runDueTasks();
+    assertThat(fixture.listener.events("probe")).as("F6a: first probe at once").containsExactly("probeFailed");
+
+    primary.restart();
+    int connectionsBefore = primary.connectionCount();
+    // Events flow on another thread the whole time, so the switch happens mid-stream.
+    Thread logger = new Thread(() -> {
+      for (int i = 0; i < 200; i++) {
+        fixture.sendEvents(50);
+        Thread.yield();
+      }
+    });
+    logger.start();
+    fixture.scheduler.advanceBy(Duration.ofSeconds(10));
+    fixture.scheduler.advanceBy(Duration.ofSeconds(10));
+    fixture.scheduler.advanceBy(Duration.ofSeconds(10));
+    fixture.listener.awaitEvent("failedBack failover1 -> primary");
+    logger.join();
+    assertAllArrivedOnce(10 + 200 * 50);
+
+    assertThat(fixture.listener.events("probe")).containsExactly("probeFailed", "probeSucceeded 1/3",
+        "probeSucceeded 2/3", "probeSucceeded 3/3");
+    assertThat(primary.connectionCount() - connectionsBefore).as("exactly successfulProbesRequired connections")
+        .isEqualTo(3);
+    List<Integer> perConnection = primary.recordsPerConnection();
+    assertThat(perConnection.subList(connectionsBefore, connectionsBefore + 2)).as("early probes carry no data")
+        .containsOnly(0);
+    List<Integer> atFailover = numbers(fixture.server(1).records());
+    List<Integer> atPrimaryAfter = numbers(primary.records().subList(10, primary.recordCount()));
+    assertThat(atFailover).isSorted();
+    assertThat(atPrimaryAfter).isSorted();
+    if (!atFailover.isEmpty() && !atPrimaryAfter.isEmpty()) {
+      assertThat(atFailover.get(atFailover.size() - 1)).as("no reordering across the switch")
+          .isLessThan(atPrimaryAfter.get(0));
+    }
+    Await.until(() -> fixture.server(1).connectionCount() == 1, () -> "one connection to failover1");
+  }
+
+  @Test
+  void F6f_probingGoesOnWhileNoServerIsReachable() throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.server(0).stop();
+    fixture.server(1).stop();
+    fixture.start(fixture.config().failback(Failback.of(2, Duration.ofSeconds(5)))
+        .reconnectDelay(Duration.ofSeconds(30)).maxReconnectDelay(Duration.ofSeconds(30)).build());
+    fixture.listener.awaitEvent("allServersDown retryIn 30000ms");
+    fixture.sendEvents(5);
+    fixture.scheduler.runDueTasks();
+    fixture.server(0).restart();
+    fixture.scheduler.advanceBy(Duration.ofSeconds(5));
+    fixture.scheduler.advanceBy(Duration.ofSeconds(5));
+    // The hand-over wakes the sender out of its 30 s backoff.
+    fixture.listener.awaitEvent("failedBack none -> primary");
+    fixture.server(0).awaitRecords(5);
+    assertThat(fixture.listener.events("probe")).containsExactly("probeFailed", "probeSucceeded 1/2",
+        "probeSucceeded 2/2");
+  }
+
+  @Test
+  void F6g_whenThePrimaryFailsAgainFailover1IsNextAndProbingRestarts() throws Exception {
+    fixture = new SenderFixture(3);
+    FakeServer primary = fixture.server(0);
+    fixture.start(fixture.config().failback(Failback.of(1, Duration.ofSeconds(10))).build());
+    fixture.listener.awaitEvent("connected primary");
+    primary.kill();
+    fixture.listener.awaitEvent("connected failover1");
+    fixture.server(1).kill();
+    fixture.listener.awaitEvent("connected failover2");
+    primary.restart();
+    fixture.scheduler.advanceBy(Duration.ofSeconds(10));
+    fixture.listener.awaitEvent("failedBack failover2 -> primary");
+    fixture.server(1).restart();
+    primary.kill();
+    fixture.listener.awaitEvent("failedOver primary -> failover1", 2);
+    fixture.sendEvents(3);
+    fixture.server(1).awaitRecords(3);
+    int probesBefore = fixture.listener.events("probe").size();
+    fixture.scheduler.advanceBy(Duration.ofSeconds(10));
+    assertThat(fixture.listener.events("probe")).as("probing restarted").hasSizeGreaterThan(probesBefore);
+  }
+
+  @Test
+  void F9_aFullQueueDropsTheNewestAndCountsEveryDrop() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.server(0).stop();
+    fixture.start(fixture.config().queueSize(100).reconnectDelay(Duration.ofMinutes(1))
+        .maxReconnectDelay(Duration.ofMinutes(1)).build());
+    int refused = 0;
+    for (int i = 0; i < 1000; i++) {
+      if (!fixture.sender.send(("event-" + i).getBytes())) {
+        refused++;
+      }
+    }
+    assertThat(refused).isGreaterThanOrEqualTo(900);
+    assertThat(fixture.sender.status().eventsDropped()).isEqualTo(refused);
+    int expected = refused;
+    Await.until(() -> fixture.listener.droppedTotal() == expected,
+        () -> "drops reported: " + fixture.listener.events("eventsDropped"));
+  }
+
+  @Test
+  void F9_underBlockTheCallerWaitsAtMostMaxBlockThenTheEventIsDropped() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.server(0).stop();
+    fixture.start(fixture.config().queueSize(1).overflowPolicy(OverflowPolicy.BLOCK).maxBlock(Duration.ofMillis(100))
+        .reconnectDelay(Duration.ofMinutes(1)).maxReconnectDelay(Duration.ofMinutes(1)).build());
+    fixture.sendEvents(5);
+    Await.until(() -> fixture.sender.status().eventsDropped() >= 1, () -> "a drop");
+    long before = System.nanoTime();
+    boolean accepted = fixture.sender.send("late".getBytes());
+    long waitedMillis = Duration.ofNanos(System.nanoTime() - before).toMillis();
+    assertThat(accepted).isFalse();
+    assertThat(waitedMillis).as("waited for room before dropping").isGreaterThanOrEqualTo(90);
+  }
+
+  @Test
+  void F9_orderIsKeptWithinOneSender() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(5000);
+    fixture.server(0).awaitRecords(5000);
+    assertThat(numbers(fixture.server(0).records())).containsExactlyElementsOf(IntStream.range(0, 5000).boxed().toList());
+  }
+
+  @Test
+  void F10_stopFlushesWhatIsQueued() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(5000);
+    fixture.sender.stop();
+    assertThat(fixture.sender.status().eventsSent()).isEqualTo(5000);
+    fixture.server(0).awaitRecords(5000);
+  }
+
+  @Test
+  void F10_stopNeverHangsPastShutdownTimeoutAndCountsWhatIsLeft() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.server(0).behave(Behaviour.STALL);
+    fixture.start(fixture.config().writeTimeout(Duration.ofMinutes(1)).shutdownTimeout(Duration.ofMillis(300))
+        .queueSize(100_000).build());
+    String padding = "y".repeat(500);
+    for (int i = 0; i < 20_000; i++) {
+      fixture.sender.send(("event-" + i + padding).getBytes());
+    }
+    long before = System.nanoTime();
+    fixture.sender.stop();
+    long stopMillis = Duration.ofNanos(System.nanoTime() - before).toMillis();
+    assertThat(stopMillis).as("bounded by shutdownTimeout plus a short grace").isLessThan(2_000);
+    var status = fixture.sender.status();
+    assertThat(status.eventsSent() + status.eventsDropped()).isEqualTo(20_000);
+    assertThat(status.eventsDropped()).isPositive();
+    assertThat(fixture.listener.events("eventsDropped")).anyMatch(event -> event.contains("shutdownTimeout"));
+  }
+
+  @Test
+  void F12_theNameIsResolvedAtEveryAttemptAndAnUnknownHostIsARunTimeFailure() throws Exception {
+    fixture = new SenderFixture(3);
+    fixture.resolver.unmap("failover1.test");
+    fixture.start(fixture.config().build());
+    fixture.listener.awaitEvent("connected primary");
+    fixture.server(0).kill();
+    fixture.listener.awaitEvent("connectFailed failover1");
+    fixture.listener.awaitEvent("connected failover2");
+    int lookups = fixture.resolver.lookups("failover1.test");
+    fixture.resolver.map("failover1.test", "127.0.0.1");
+    fixture.server(2).kill();
+    fixture.server(0).restart();
+    fixture.listener.awaitEvent("failedOver failover2 -> primary");
+    fixture.server(0).kill();
+    fixture.listener.awaitEvent("failedOver primary -> failover1");
+    assertThat(fixture.resolver.lookups("failover1.test")).isGreaterThan(lookups);
+  }
+
+  @Test
+  void F12_everyResolvedAddressIsTriedBeforeTheServerCountsAsFailed() throws Exception {
+    fixture = new SenderFixture(2);
+    // 127.0.0.2 has nothing on the primary's port: refused; 127.0.0.1 has the primary.
+    fixture.resolver.map("primary.test", "127.0.0.2", "127.0.0.1");
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(3);
+    fixture.server(0).awaitRecords(3);
+    assertThat(fixture.listener.events()).first().isEqualTo("connected primary");
+  }
+
+  @Test
+  void F12_aChangedDnsAnswerIsHonouredAtTheNextAttempt() throws Exception {
+    fixture = new SenderFixture(1);
+    FakeServer moved = FakeServer.start("moved", dev.logfailover.Framing.OCTET_COUNTING, "127.0.0.3",
+        fixture.server(0).port());
+    try {
+      fixture.start(fixture.config().build());
+      fixture.sendEvents(2);
+      fixture.server(0).awaitRecords(2);
+      fixture.resolver.map("primary.test", "127.0.0.3");
+      fixture.server(0).kill();
+      fixture.listener.awaitEvent("connectionLost primary SocketException");
+      fixture.sendEvents(2);
+      moved.awaitRecords(2);
+      assertThat(new ArrayList<>(moved.records())).containsExactly("event-2", "event-3");
+    } finally {
+      moved.close();
+    }
+  }
+}

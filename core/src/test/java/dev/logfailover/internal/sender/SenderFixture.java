@@ -1,0 +1,108 @@
+package dev.logfailover.internal.sender;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.Framing;
+import dev.logfailover.testing.FakeResolver;
+import dev.logfailover.testing.FakeServer;
+import dev.logfailover.testing.FakeTicker;
+import dev.logfailover.testing.ManualScheduler;
+import dev.logfailover.testing.RecordingFailoverListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loopback collectors named {@code primary}, {@code failover1}, ... behind test host names
+ * ({@code primary.test} ...) that a {@link FakeResolver} maps to 127.0.0.1, and a sender wired to
+ * them with a recording listener, a fake clock and a manual scheduler for probes.
+ */
+final class SenderFixture implements AutoCloseable {
+  final FakeResolver resolver = new FakeResolver();
+  final FakeTicker ticker = new FakeTicker();
+  final ManualScheduler scheduler = new ManualScheduler(ticker);
+  final RecordingFailoverListener listener = new RecordingFailoverListener();
+  final List<FakeServer> servers = new ArrayList<>();
+  RealFailoverSender sender;
+  private int nextEvent;
+
+  /** Starts {@code count} servers: primary, failover1, failover2, ... */
+  SenderFixture(int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      String name = i == 0 ? "primary" : "failover" + i;
+      FakeServer server = FakeServer.start(name, Framing.OCTET_COUNTING);
+      servers.add(server);
+      resolver.map(name + ".test", "127.0.0.1");
+    }
+  }
+
+  FakeServer server(int index) {
+    return servers.get(index);
+  }
+
+  Endpoint endpoint(int index) {
+    FakeServer server = servers.get(index);
+    return Endpoint.of("x", server.name() + ".test", server.port());
+  }
+
+  /** A config listing every server by its test name, with quick timings; tests adjust it. */
+  FailoverConfig.Builder config() {
+    FailoverConfig.Builder builder = FailoverConfig.builder()
+        .host("primary.test").port(servers.get(0).port())
+        .framing(Framing.OCTET_COUNTING)
+        .connectTimeout(Duration.ofSeconds(2))
+        .reconnectDelay(Duration.ofMillis(50))
+        .maxReconnectDelay(Duration.ofMillis(200))
+        .shutdownTimeout(Duration.ofSeconds(5))
+        .resolver(resolver);
+    for (int i = 1; i < servers.size(); i++) {
+      builder.addFailoverServer(servers.get(i).name() + ".test:" + servers.get(i).port());
+    }
+    return builder;
+  }
+
+  RealFailoverSender start(FailoverConfig config) {
+    for (int i = 0; i < servers.size(); i++) {
+      listener.name(endpoint(i), servers.get(i).name());
+    }
+    sender = new RealFailoverSender(config, listener, scheduler, ticker);
+    sender.start();
+    return sender;
+  }
+
+  /** Sends the next {@code count} numbered events, "event-0", "event-1", ... */
+  void sendEvents(int count) {
+    for (int i = 0; i < count; i++) {
+      sender.send(("event-" + nextEvent++).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  int eventsSentSoFar() {
+    return nextEvent;
+  }
+
+  /** Every server's records, in server order then arrival order. */
+  List<String> allRecords() {
+    List<String> all = new ArrayList<>();
+    servers.forEach(server -> all.addAll(server.records()));
+    return all;
+  }
+
+  int totalRecords() {
+    return servers.stream().mapToInt(FakeServer::recordCount).sum();
+  }
+
+  static int number(String event) {
+    return Integer.parseInt(event.substring("event-".length()));
+  }
+
+  @Override
+  public void close() {
+    if (sender != null) {
+      sender.stop();
+    }
+    servers.forEach(FakeServer::close);
+  }
+}
