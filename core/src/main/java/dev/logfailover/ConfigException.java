@@ -7,11 +7,23 @@ package dev.logfailover;
 public final class ConfigException extends IllegalArgumentException {
   private final String option;
   private final String value;
+  private final String reason;
 
   public ConfigException(String option, Object value, String reason) {
     super("Invalid value '" + value + "' for option '" + option + "': " + reason);
     this.option = option;
     this.value = String.valueOf(value);
+    this.reason = reason;
+  }
+
+  /** Why the value is refused, without the option and value. */
+  public String reason() {
+    return reason;
+  }
+
+  /** The same refusal, naming the value as the user wrote it (e.g. "0s" rather than "PT0S"). */
+  public ConfigException withValue(String userText) {
+    return new ConfigException(option, userText, reason);
   }
 
   /** The option's name as written in logback.xml and log4j2.xml, e.g. {@code connectTimeout}. */

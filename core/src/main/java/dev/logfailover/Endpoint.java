@@ -83,7 +83,9 @@ public final class Endpoint {
     } catch (NumberFormatException | NullPointerException e) {
       throw new ConfigException(option, whole, "the port must be a number between 1 and 65535");
     }
-    checkPort(option, port);
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(option, whole, "the port must be between 1 and 65535");
+    }
     return port;
   }
 

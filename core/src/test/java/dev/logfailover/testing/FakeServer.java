@@ -50,6 +50,50 @@ public final class FakeServer implements AutoCloseable {
     this.port = listen(port);
   }
 
+  /**
+   * Returns the address of a loopback port where every connect hangs until its timeout: a listener
+   * that never accepts, whose accept queue is filled first, so the kernel drops further SYNs. Close
+   * the returned handle to release it.
+   */
+  public static BlackHole startBlackHole() throws IOException {
+    return new BlackHole();
+  }
+
+  /** A port on 127.0.0.1 that answers no connect at all (see {@link #startBlackHole()}). */
+  public static final class BlackHole implements AutoCloseable {
+    private final ServerSocket listener = new ServerSocket();
+    private final List<Socket> fillers = new ArrayList<>();
+
+    private BlackHole() throws IOException {
+      listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+      for (int i = 0; i < 16; i++) {
+        Socket filler = new Socket();
+        try {
+          filler.connect(listener.getLocalSocketAddress(), 200);
+          fillers.add(filler);
+        } catch (IOException timedOut) {
+          filler.close();
+          return; // The accept queue is full: connects now hang.
+        }
+      }
+      throw new IOException("could not fill the accept queue of " + listener);
+    }
+
+    public int port() {
+      return listener.getLocalPort();
+    }
+
+    public String hostAndPort() {
+      return "127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+      fillers.forEach(FakeServer::closeQuietly);
+      closeQuietly(listener);
+    }
+  }
+
   /** Starts a server on 127.0.0.1 and a free port. */
   public static FakeServer start(String name, Framing framing) throws IOException {
     return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0);

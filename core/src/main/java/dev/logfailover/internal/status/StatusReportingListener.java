@@ -1,0 +1,110 @@
+package dev.logfailover.internal.status;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.FailoverListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Turns the engine's events into status messages (F11): each names the appender, the server and
+ * the cause, and goes to the framework's status system through a {@link StatusSink}. Messages are
+ * rate-limited per kind and server; a message that follows held-back ones says how many.
+ *
+ * <p>Severity: switches and failures are WARN, drops and "all servers down" are ERROR, connects and
+ * probe successes are INFO. Thread-safe.
+ */
+public final class StatusReportingListener implements FailoverListener {
+  private final String appenderName;
+  private final StatusSink sink;
+  private final RateLimiter limiter;
+
+  public StatusReportingListener(String appenderName, StatusSink sink, RateLimiter limiter) {
+    this.appenderName = appenderName;
+    this.sink = sink;
+    this.limiter = limiter;
+  }
+
+  private String text(String key, String message) {
+    long suppressed = limiter.tryPass(key);
+    if (suppressed < 0) {
+      return null;
+    }
+    String text = "[" + appenderName + "] " + message;
+    return suppressed == 0 ? text : text + " (" + suppressed + " similar messages held back)";
+  }
+
+  private void info(String key, String message) {
+    String text = text(key, message);
+    if (text != null) {
+      sink.info(text);
+    }
+  }
+
+  private void warn(String key, String message, Throwable cause) {
+    String text = text(key, message);
+    if (text != null) {
+      sink.warn(text, cause);
+    }
+  }
+
+  private void error(String key, String message, Throwable cause) {
+    String text = text(key, message);
+    if (text != null) {
+      sink.error(text, cause);
+    }
+  }
+
+  private static String cause(Throwable cause) {
+    return cause == null ? "unknown cause" : StatusTracker.describe(cause);
+  }
+
+  @Override
+  public void connected(Endpoint server, InetSocketAddress address) {
+    info("connected " + server, "Connected to " + server + " at " + address);
+  }
+
+  @Override
+  public void connectFailed(Endpoint server, IOException cause) {
+    warn("connectFailed " + server, "Cannot connect to " + server + ": " + cause(cause), null);
+  }
+
+  @Override
+  public void connectionLost(Endpoint server, IOException cause) {
+    warn("connectionLost " + server, "Connection to " + server + " failed: " + cause(cause), null);
+  }
+
+  @Override
+  public void failedOver(Endpoint from, Endpoint to, IOException cause) {
+    warn("failedOver " + from + to, "Failed over from " + from + " to " + to + "; cause: " + cause(cause), null);
+  }
+
+  @Override
+  public void failedBack(Endpoint from, Endpoint primary) {
+    info("failedBack", "Failed back to the primary " + primary + " from "
+        + (from == null ? "no connection" : from.toString()) + ": its probes succeeded");
+  }
+
+  @Override
+  public void allServersDown(int failedAttempts, Duration retryIn) {
+    error("allServersDown", "All servers are down (" + failedAttempts + " attempts in a row failed); next attempt in "
+        + retryIn.toMillis() + " ms, events are queued meanwhile", null);
+  }
+
+  @Override
+  public void probeSucceeded(Endpoint primary, int consecutive, int required) {
+    info("probeSucceeded", "Probe of the primary " + primary + " succeeded (" + consecutive + " of " + required
+        + " in a row)");
+  }
+
+  @Override
+  public void probeFailed(Endpoint primary, IOException cause) {
+    info("probeFailed", "Probe of the primary " + primary + " failed: " + cause(cause));
+  }
+
+  @Override
+  public void eventsDropped(long count, long total, String reason) {
+    error("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
+        null);
+  }
+}

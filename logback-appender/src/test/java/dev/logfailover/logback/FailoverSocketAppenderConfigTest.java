@@ -1,0 +1,109 @@
+package dev.logfailover.logback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.core.status.Status;
+import dev.logfailover.Endpoint;
+import dev.logfailover.Failback;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.Framing;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** logback.xml files as users write them, loaded by Joran, and what the appender makes of them. */
+class FailoverSocketAppenderConfigTest {
+
+  @Test
+  void theSpecExampleLoadsAndStartsWithEveryOptionInPlace() throws Exception {
+    try (LogbackFixture logback = LogbackFixture.fromResource("spec-example.xml")) {
+      FailoverSocketAppender<Object> appender = logback.appender();
+      assertThat(appender.isStarted()).as("F12: unresolvable names are no configuration error").isTrue();
+      FailoverConfig config = appender.getFailoverConfig();
+      assertThat(config.servers()).extracting(Endpoint::toString).containsExactly(
+          "primary.example.com:6514", "failover1.example.com:6514", "failover2.example.com:6514");
+      assertThat(config.failback()).contains(Failback.of(3, Duration.ofSeconds(10)));
+      assertThat(config.framing()).as("octet counting is the default with RFC 5424").isEqualTo(Framing.OCTET_COUNTING);
+      assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(config.queueSize()).isEqualTo(8192);
+      Rfc5424Encoder encoder = (Rfc5424Encoder) (Object) appender.getEncoder();
+      assertThat(encoder.getAppName()).isEqualTo("orders");
+      assertThat(encoder.getFacility()).isEqualTo(Facility.LOCAL0);
+      assertThat(logback.statusMessages(Status.ERROR)).isEmpty();
+    }
+  }
+
+  @Test
+  void durationsAreReadOurWaySoTenSMeansTenSeconds() throws Exception {
+    String xml = LogbackFixture.configuration("<host>localhost</host><connectTimeout>10s</connectTimeout>"
+        + "<writeTimeout>500ms</writeTimeout><reconnectDelay>2</reconnectDelay>"
+        + "<maxReconnectDelay>2 minutes</maxReconnectDelay><shutdownTimeout>1.5 seconds</shutdownTimeout>"
+        + "<queueSize>100</queueSize><overflowPolicy>block</overflowPolicy><maxBlock>250 milliseconds</maxBlock>"
+        + "<keepAlive>false</keepAlive><framing>newline</framing>"
+        + "<encoder><pattern>%msg</pattern></encoder>");
+    try (LogbackFixture logback = LogbackFixture.fromXml(xml)) {
+      FailoverConfig config = logback.appender().getFailoverConfig();
+      assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(config.writeTimeout()).isEqualTo(Duration.ofMillis(500));
+      assertThat(config.reconnectDelay()).as("a bare number is seconds").isEqualTo(Duration.ofSeconds(2));
+      assertThat(config.maxReconnectDelay()).isEqualTo(Duration.ofMinutes(2));
+      assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
+      assertThat(config.maxBlock()).isEqualTo(Duration.ofMillis(250));
+      assertThat(config.queueSize()).isEqualTo(100);
+      assertThat(config.keepAlive()).isFalse();
+      assertThat(config.framing()).isEqualTo(Framing.NEWLINE);
+      assertThat(config.primary().port()).as("tcp's default port").isEqualTo(601);
+    }
+  }
+
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        Arguments.of("<host>h</host><port>0</port>", "port", "0"),
+        Arguments.of("<host>h</host><port>70000</port>", "port", "70000"),
+        Arguments.of("<host></host>", "host", "''"),
+        Arguments.of("<host>h</host><failover><servers><server>f1</server></servers>"
+            + "<failback><successfulProbesRequired>0</successfulProbesRequired></failback></failover>",
+            "successfulProbesRequired", "0"),
+        Arguments.of("<host>h</host><connectTimeout>-5 seconds</connectTimeout>", "connectTimeout", "-5 seconds"),
+        Arguments.of("<host>h</host><writeTimeout>10 parsecs</writeTimeout>", "writeTimeout", "10 parsecs"),
+        Arguments.of("<host>h</host><transport>udp</transport>", "transport", "udp"),
+        Arguments.of("<host>h</host><failover><failback/></failover>", "failback", "Failback"),
+        Arguments.of("<host>h</host><failover><servers><server>f1:99999</server></servers></failover>",
+            "server", "f1:99999"),
+        Arguments.of("<host>h</host><failover><servers><server>f1</server></servers>"
+            + "<failback><tcpProbeInterval>0s</tcpProbeInterval></failback></failover>", "tcpProbeInterval", "0s"),
+        Arguments.of("<host>h</host><queueSize>many</queueSize>", "queueSize", "many"),
+        Arguments.of("<host>h</host><overflowPolicy>wait</overflowPolicy>", "overflowPolicy", "wait"),
+        Arguments.of("<host>h</host><keepAlive>yes</keepAlive>", "keepAlive", "yes"));
+  }
+
+  @ParameterizedTest(name = "{1} = {2}")
+  @MethodSource("badValues")
+  void aBadValueIsAnErrorNamingTheOptionAndTheValueAndTheAppenderStaysStopped(String options, String option,
+      String value) throws Exception {
+    String xml = LogbackFixture.configuration(options + "<encoder><pattern>%msg</pattern></encoder>");
+    try (LogbackFixture logback = LogbackFixture.fromXml(xml)) {
+      assertThat(logback.appender().isStarted()).isFalse();
+      assertThat(logback.statusMessages(Status.ERROR))
+          .anySatisfy(message -> assertThat(message).contains("'" + option + "'").contains(value.replace("''", "")));
+    }
+  }
+
+  @Test
+  void aMissingEncoderOrABadFacilityKeepsTheAppenderStopped() throws Exception {
+    try (LogbackFixture logback = LogbackFixture.fromXml(LogbackFixture.configuration("<host>h</host>"))) {
+      assertThat(logback.appender().isStarted()).isFalse();
+      assertThat(logback.statusMessages(Status.ERROR)).anyMatch(message -> message.contains("no encoder"));
+    }
+    String badFacility = LogbackFixture.configuration(
+        "<host>h</host><encoder class=\"dev.logfailover.logback.Rfc5424Encoder\"><facility>LOCAL9</facility></encoder>");
+    try (LogbackFixture logback = LogbackFixture.fromXml(badFacility)) {
+      assertThat(logback.appender().isStarted()).isFalse();
+      assertThat(logback.statusMessages(Status.ERROR)).anyMatch(message -> message.contains("'facility'")
+          && message.contains("LOCAL9"));
+    }
+  }
+}
