@@ -61,7 +61,8 @@ public final class StatusReportingListener implements FailoverListener {
 
   @Override
   public void connected(Endpoint server, InetSocketAddress address) {
-    info("connected " + server, "Connected to " + server + " at " + address);
+    String ip = address.getAddress().getHostAddress();
+    info("connected " + server, "Connected to " + server + (ip.equals(server.host()) ? "" : " at " + ip));
   }
 
   @Override
@@ -93,13 +94,12 @@ public final class StatusReportingListener implements FailoverListener {
 
   @Override
   public void probeSucceeded(Endpoint primary, int consecutive, int required) {
-    info("probeSucceeded", "Probe of the primary " + primary + " succeeded (" + consecutive + " of " + required
-        + " in a row)");
+    info("probeSucceeded", "Probe of " + primary + " succeeded (" + consecutive + " of " + required + " in a row)");
   }
 
   @Override
   public void probeFailed(Endpoint primary, IOException cause) {
-    info("probeFailed", "Probe of the primary " + primary + " failed: " + cause(cause));
+    info("probeFailed", "Probe of " + primary + " failed: " + cause(cause));
   }
 
   @Override

@@ -1,0 +1,208 @@
+package dev.logfailover.demo;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusListener;
+import dev.logfailover.FailoverStatus;
+import dev.logfailover.Framing;
+import dev.logfailover.logback.FailoverSocketAppender;
+import dev.logfailover.testing.FakeServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Shows failover and failback happening: three loopback collectors, Logback configured from
+ * demo-logback.xml, numbered events logged throughout, the primary killed, failover1 killed, the
+ * primary brought back; then a timeline of what the appender reported and who received what.
+ * Exits 1 if an event was duplicated, the tally does not add up, or the failback did not happen.
+ */
+public final class FailoverDemo {
+  private static final Duration EVENT_INTERVAL = Duration.ofMillis(2);
+  private static final Duration FAILBACK_DEADLINE = Duration.ofSeconds(15);
+
+  private final long startNanos = System.nanoTime();
+  private final List<String> timeline = new ArrayList<>();
+  private final List<FakeServer> collectors = new ArrayList<>();
+
+  public static void main(String[] args) throws Exception {
+    System.exit(new FailoverDemo().run());
+  }
+
+  private synchronized void mark(String line) {
+    timeline.add(String.format("%7d ms  %s", Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), line));
+  }
+
+  /** Replaces each collector's address by its name, so the timeline reads like the story. */
+  private String named(String message) {
+    String text = message;
+    for (FakeServer collector : collectors) {
+      text = text.replace(collector.hostAndPort(), collector.name());
+    }
+    return text;
+  }
+
+  private int run() throws Exception {
+    for (String name : List.of("primary", "failover1", "failover2")) {
+      collectors.add(FakeServer.start(name, Framing.OCTET_COUNTING));
+    }
+    FakeServer primary = collectors.get(0);
+    FakeServer failover1 = collectors.get(1);
+    System.out.println("logfailover demo: three collectors on loopback; Logback configured from demo-logback.xml");
+    collectors.forEach(c -> System.out.printf("  %-10s %s%n", c.name(), c.hostAndPort()));
+
+    LoggerContext context = configureLogback();
+    @SuppressWarnings("unchecked")
+    FailoverSocketAppender<Object> appender =
+        (FailoverSocketAppender<Object>) (Object) context.getLogger("demo").getAppender("COLLECTORS");
+    Logger logger = context.getLogger("demo");
+
+    AtomicInteger sent = new AtomicInteger();
+    AtomicBoolean logging = new AtomicBoolean(true);
+    Thread application = new Thread(() -> {
+      while (logging.get()) {
+        logger.info("event {}", sent.getAndIncrement());
+        pause(EVENT_INTERVAL);
+      }
+    }, "demo-application");
+    application.start();
+
+    pause(Duration.ofSeconds(1));
+    mark(">> demo: kill -9 primary (its connections are reset, its port refuses)");
+    primary.kill();
+    pause(Duration.ofSeconds(1));
+    mark(">> demo: kill -9 failover1");
+    failover1.kill();
+    pause(Duration.ofSeconds(1));
+    mark(">> demo: primary is back (failback needs 3 successful probes, 1 s apart)");
+    primary.restart();
+    boolean failedBack = awaitFailback(appender);
+    pause(Duration.ofSeconds(1));
+    logging.set(false);
+    application.join();
+    mark(">> demo: " + sent.get() + " events logged; stopping Logback (flushes the queue)");
+    FailoverSocketAppender<Object> stopped = appender;
+    context.stop();
+    FailoverStatus status = stopped.getStatus();
+    awaitDelivery(sent.get() - status.eventsDropped());
+    return report(sent.get(), status, failedBack);
+  }
+
+  private LoggerContext configureLogback() throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.setName("demo");
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    context.putProperty("PRIMARY_PORT", Integer.toString(collectors.get(0).port()));
+    context.putProperty("FAILOVER1_PORT", Integer.toString(collectors.get(1).port()));
+    context.putProperty("FAILOVER2_PORT", Integer.toString(collectors.get(2).port()));
+    StatusListener ours = status -> {
+      if (status.getMessage().startsWith("[COLLECTORS]")) {
+        mark(levelName(status) + named(status.getMessage().substring("[COLLECTORS] ".length())));
+      }
+    };
+    context.getStatusManager().add(ours);
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(FailoverDemo.class.getResource("/demo-logback.xml"));
+    return context;
+  }
+
+  private static String levelName(Status status) {
+    switch (status.getLevel()) {
+      case Status.ERROR: return "ERROR ";
+      case Status.WARN: return "WARN  ";
+      default: return "INFO  ";
+    }
+  }
+
+  private boolean awaitFailback(FailoverSocketAppender<Object> appender) {
+    long deadline = System.nanoTime() + FAILBACK_DEADLINE.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      if (appender.getStatus().failbacks() > 0) {
+        return true;
+      }
+      pause(Duration.ofMillis(20));
+    }
+    return false;
+  }
+
+  private void awaitDelivery(long expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (received() < expected && System.nanoTime() - deadline < 0) {
+      pause(Duration.ofMillis(20));
+    }
+  }
+
+  private int received() {
+    return collectors.stream().mapToInt(FakeServer::recordCount).sum();
+  }
+
+  private int report(int sent, FailoverStatus status, boolean failedBack) {
+    System.out.println();
+    System.out.println("Timeline (what the appender reported to Logback's status, and what the demo did)");
+    timeline.forEach(line -> System.out.println("  " + line));
+
+    System.out.println();
+    System.out.println("Who received which events");
+    BitSet seen = new BitSet();
+    int duplicated = 0;
+    for (FakeServer collector : collectors) {
+      List<Integer> numbers = collector.records().stream().map(FailoverDemo::eventNumber).toList();
+      for (int number : numbers) {
+        if (seen.get(number)) {
+          duplicated++;
+        }
+        seen.set(number);
+      }
+      System.out.printf("  %-10s %5d events  %s%n", collector.name(), numbers.size(), ranges(numbers));
+    }
+    long dropped = status.eventsDropped();
+    long lost = sent - seen.cardinality() - dropped;
+    System.out.println();
+    System.out.printf("Tally: sent %d, received %d, dropped %d (counted by the appender), lost %d, duplicated %d%n",
+        sent, seen.cardinality(), dropped, lost, duplicated);
+    System.out.printf("Appender: %d failovers, %d failbacks, %d probes ok, %d probes failed%n",
+        status.failovers(), status.failbacks(), status.probesSucceeded(), status.probesFailed());
+    if (lost > 0) {
+      System.out.println("  (lost: events a killed collector's kernel had already accepted; a client cannot know of them)");
+    }
+    collectors.forEach(FakeServer::close);
+    boolean ok = failedBack && duplicated == 0 && lost >= 0 && lost <= 2 * collectors.size();
+    System.out.println(ok ? "Demo OK" : "Demo FAILED: failback " + failedBack + ", duplicated " + duplicated + ", lost " + lost);
+    return ok ? 0 : 1;
+  }
+
+  private static int eventNumber(String record) {
+    return Integer.parseInt(record.substring(record.lastIndexOf("event ") + "event ".length()).trim());
+  }
+
+  /** "0-499, 1800-2399": consecutive numbers folded into ranges. */
+  private static String ranges(List<Integer> numbers) {
+    List<String> ranges = new ArrayList<>();
+    int i = 0;
+    while (i < numbers.size()) {
+      int first = numbers.get(i);
+      int last = first;
+      while (i + 1 < numbers.size() && numbers.get(i + 1) == last + 1) {
+        last = numbers.get(++i);
+      }
+      ranges.add(first == last ? Integer.toString(first) : first + "-" + last);
+      i++;
+    }
+    return ranges.isEmpty() ? "(none)" : String.join(", ", ranges);
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
