@@ -37,6 +37,7 @@ public final class FailoverConfig {
   private final boolean keepAlive;
   private final Failback failback;
   private final HostResolver resolver;
+  private final TlsOptions tls;
 
   private FailoverConfig(Builder builder, List<Endpoint> servers) {
     this.servers = List.copyOf(servers);
@@ -53,6 +54,9 @@ public final class FailoverConfig {
     this.keepAlive = builder.keepAlive;
     this.failback = builder.failback;
     this.resolver = builder.resolver;
+    this.tls = builder.transport == Transport.TLS
+        ? (builder.tls != null ? builder.tls : TlsOptions.defaults())
+        : null;
   }
 
   public static Builder builder() {
@@ -126,6 +130,11 @@ public final class FailoverConfig {
     return resolver;
   }
 
+  /** Present when the transport is TLS: the given options, or the JVM's defaults. */
+  public Optional<TlsOptions> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   static void checkPositive(String option, Duration value) {
     Objects.requireNonNull(value, option);
     if (value.isNegative() || value.isZero()) {
@@ -147,7 +156,7 @@ public final class FailoverConfig {
         + ", reconnectDelay=" + reconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay
         + ", queueSize=" + queueSize + ", overflowPolicy=" + overflowPolicy + ", maxBlock=" + maxBlock
         + ", shutdownTimeout=" + shutdownTimeout + ", keepAlive=" + keepAlive
-        + ", failback=" + failback + "}";
+        + ", failback=" + failback + (tls == null ? "" : ", tls=" + tls) + "}";
   }
 
   /** Not thread-safe; build on one thread. Setters validate at once. */
@@ -168,6 +177,7 @@ public final class FailoverConfig {
     private boolean keepAlive = true;
     private Failback failback;
     private HostResolver resolver = HostResolver.SYSTEM;
+    private TlsOptions tls;
 
     private Builder() {}
 
@@ -268,14 +278,19 @@ public final class FailoverConfig {
       return this;
     }
 
+    /** TLS settings, used when the transport is TLS; without them the JVM's defaults apply. */
+    public Builder tls(TlsOptions tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
     /** @throws ConfigException when an option is missing or options contradict each other */
     public FailoverConfig build() {
       if (host == null) {
         throw new ConfigException("host", "", "the primary server's host is required");
       }
-      if (transport == Transport.TLS) {
-        throw new ConfigException("transport", transport,
-            "TLS is not available in this version yet; use 'tcp'");
+      if (tls != null && transport != Transport.TLS) {
+        throw new ConfigException("transport", transport, "TLS settings are given, so the transport must be 'tls'");
       }
       int primaryPort = port != null ? port : transport.defaultPort();
       List<Endpoint> servers = new ArrayList<>();

@@ -13,6 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A collector on a loopback port that records what it receives, and can be scripted to fail the
@@ -42,12 +47,26 @@ public final class FakeServer implements AutoCloseable {
   private final List<Accepted> connections = new ArrayList<>();
   private volatile Behaviour behaviour = Behaviour.READ;
   private ServerSocket listener;
+  private final SSLContext tls;
+  private final boolean needClientAuth;
 
-  private FakeServer(String name, Framing framing, InetAddress address, int port) throws IOException {
+  private FakeServer(String name, Framing framing, InetAddress address, int port, SSLContext tls,
+      boolean needClientAuth) throws IOException {
     this.name = name;
     this.framing = framing;
     this.address = address;
+    this.tls = tls;
+    this.needClientAuth = needClientAuth;
     this.port = listen(port);
+  }
+
+  /**
+   * Starts a TLS server on 127.0.0.1 presenting the identity of {@code context}; with {@code
+   * needClientAuth} it refuses clients without a certificate that {@code context} trusts.
+   */
+  public static FakeServer startTls(String name, Framing framing, SSLContext context, boolean needClientAuth)
+      throws IOException {
+    return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0, context, needClientAuth);
   }
 
   /**
@@ -96,12 +115,12 @@ public final class FakeServer implements AutoCloseable {
 
   /** Starts a server on 127.0.0.1 and a free port. */
   public static FakeServer start(String name, Framing framing) throws IOException {
-    return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0);
+    return new FakeServer(name, framing, InetAddress.getLoopbackAddress(), 0, null, false);
   }
 
   /** Starts a server on the given loopback address and port (0: a free one). */
   public static FakeServer start(String name, Framing framing, String loopbackAddress, int port) throws IOException {
-    return new FakeServer(name, framing, InetAddress.getByName(loopbackAddress), port);
+    return new FakeServer(name, framing, InetAddress.getByName(loopbackAddress), port, null, false);
   }
 
   public String name() {
@@ -169,7 +188,7 @@ public final class FakeServer implements AutoCloseable {
   }
 
   private void read(Accepted accepted) {
-    try (InputStream in = new BufferedInputStream(accepted.socket.getInputStream())) {
+    try (InputStream in = new BufferedInputStream(openStream(accepted))) {
       String record;
       while ((record = framing == Framing.OCTET_COUNTING ? readOctetCounted(in) : readLine(in)) != null) {
         synchronized (this) {
@@ -180,6 +199,52 @@ public final class FakeServer implements AutoCloseable {
     } catch (IOException e) {
       // Reset or closed by the test: the connection simply ends.
     }
+  }
+
+  /** The plain stream, or for TLS the stream after a handshake whose details are recorded. */
+  private InputStream openStream(Accepted accepted) throws IOException {
+    if (tls == null) {
+      return accepted.socket.getInputStream();
+    }
+    SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(accepted.socket, null, accepted.socket.getPort(), true);
+    secure.setUseClientMode(false);
+    secure.setNeedClientAuth(needClientAuth);
+    try {
+      secure.startHandshake();
+    } catch (IOException e) {
+      synchronized (this) {
+        accepted.handshakeFailure = e.toString();
+      }
+      throw e;
+    }
+    ExtendedSSLSession session = (ExtendedSSLSession) secure.getSession();
+    synchronized (this) {
+      accepted.serverNames = session.getRequestedServerNames().stream()
+          .map(serverName -> serverName instanceof SNIHostName host ? host.getAsciiName() : serverName.toString())
+          .toList();
+      try {
+        accepted.clientPrincipal = session.getPeerPrincipal().getName();
+      } catch (SSLPeerUnverifiedException e) {
+        accepted.clientPrincipal = null;
+      }
+    }
+    return secure.getInputStream();
+  }
+
+  /** SNI host names each TLS connection asked for, in accept order (empty list: none sent). */
+  public synchronized List<List<String>> serverNamesPerConnection() {
+    return connections.stream().map(connection -> connection.serverNames).toList();
+  }
+
+  /** The client certificate's subject per TLS connection, or "none". */
+  public synchronized List<String> clientPrincipalsPerConnection() {
+    return connections.stream().map(connection -> connection.clientPrincipal == null ? "none" : connection.clientPrincipal)
+        .toList();
+  }
+
+  /** Handshake failures seen on this server, as exception strings. */
+  public synchronized List<String> handshakeFailures() {
+    return connections.stream().map(connection -> connection.handshakeFailure).filter(java.util.Objects::nonNull).toList();
   }
 
   private static String readLine(InputStream in) throws IOException {
@@ -295,6 +360,9 @@ public final class FakeServer implements AutoCloseable {
     final int index;
     final Socket socket;
     int records;
+    List<String> serverNames = List.of();
+    String clientPrincipal;
+    String handshakeFailure;
 
     Accepted(int index, Socket socket) {
       this.index = index;

@@ -10,6 +10,7 @@ import dev.logfailover.internal.connection.Framer;
 import dev.logfailover.internal.connection.Outbox;
 import dev.logfailover.internal.connection.PlainTcpConnection;
 import dev.logfailover.internal.connection.TcpConnector;
+import dev.logfailover.internal.connection.TlsConnection;
 import dev.logfailover.internal.failback.PrimaryProber;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -142,7 +143,11 @@ final class SenderLoop implements Runnable {
     connected(opened);
   }
 
+  /** Makes a connection of the configured transport on a connected channel (F6e: probes' too). */
   private Connection open(Endpoint server, SocketChannel channel) throws IOException {
+    if (config.tls().isPresent()) {
+      return TlsConnection.open(server, channel, config.tls().get(), config.connectTimeout(), config.writeTimeout());
+    }
     return new PlainTcpConnection(server, channel, config.writeTimeout());
   }
 

@@ -28,14 +28,29 @@ final class SenderFixture implements AutoCloseable {
   RealFailoverSender sender;
   private int nextEvent;
 
-  /** Starts {@code count} servers: primary, failover1, failover2, ... */
+  /** Starts {@code count} plain servers: primary, failover1, failover2, ... */
   SenderFixture(int count) throws IOException {
-    for (int i = 0; i < count; i++) {
-      String name = i == 0 ? "primary" : "failover" + i;
-      FakeServer server = FakeServer.start(name, Framing.OCTET_COUNTING);
+    this(startPlain(count));
+  }
+
+  /** Uses servers named primary, failover1, ... that the test started. */
+  SenderFixture(List<FakeServer> started) {
+    for (FakeServer server : started) {
       servers.add(server);
-      resolver.map(name + ".test", "127.0.0.1");
+      resolver.map(server.name() + ".test", "127.0.0.1");
     }
+  }
+
+  static String name(int index) {
+    return index == 0 ? "primary" : "failover" + index;
+  }
+
+  private static List<FakeServer> startPlain(int count) throws IOException {
+    List<FakeServer> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(FakeServer.start(name(i), Framing.OCTET_COUNTING));
+    }
+    return started;
   }
 
   FakeServer server(int index) {
