@@ -3,7 +3,10 @@ package dev.logfailover;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
+import java.nio.ByteBuffer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 /**
  * How TLS connections are made (F7): one {@link SSLContext} for every server (so mutual TLS
@@ -89,8 +92,34 @@ public final class TlsOptions {
       return this;
     }
 
+    /**
+     * @throws ConfigException naming {@code protocols} when the protocols and cipher suites allow
+     *     no handshake at all with this context (checked by producing a ClientHello locally)
+     */
     public TlsOptions build() {
+      checkUsable();
       return new TlsOptions(this);
+    }
+
+    private void checkUsable() {
+      SSLEngine engine = sslContext.createSSLEngine();
+      engine.setUseClientMode(true);
+      try {
+        if (!protocols.isEmpty()) {
+          engine.setEnabledProtocols(protocols.toArray(new String[0]));
+        }
+        if (!cipherSuites.isEmpty()) {
+          engine.setEnabledCipherSuites(cipherSuites.toArray(new String[0]));
+        }
+        engine.beginHandshake();
+        engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+      } catch (SSLException | IllegalArgumentException e) {
+        throw new ConfigException("protocols", protocols.isEmpty() ? "(defaults)" : String.join(",", protocols),
+            "no handshake is possible with the " + sslContext.getProtocol() + " context and these protocols and "
+                + cipherSuites.size() + " cipher suites (" + e.getMessage() + ")");
+      } finally {
+        engine.closeOutbound();
+      }
     }
   }
 }

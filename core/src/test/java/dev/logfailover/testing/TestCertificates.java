@@ -1,6 +1,9 @@
 package dev.logfailover.testing;
 
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -136,6 +139,32 @@ public final class TestCertificates {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
     return context;
+  }
+
+  /** Writes {@code identity} (key and chain) to a PKCS12 key store file, as a user would. */
+  public static Path writeKeyStore(Path file, Held identity, String password) throws Exception {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    keyStore.load(null, null);
+    keyStore.setKeyEntry("identity", identity.keyPair().getPrivate(), password.toCharArray(),
+        identity.chain().toArray(new X509Certificate[0]));
+    return store(file, keyStore, password);
+  }
+
+  /** Writes the certificates of {@code trusted} to a PKCS12 trust store file. */
+  public static Path writeTrustStore(Path file, String password, Authority... trusted) throws Exception {
+    KeyStore trustStore = KeyStore.getInstance("PKCS12");
+    trustStore.load(null, null);
+    for (int i = 0; i < trusted.length; i++) {
+      trustStore.setCertificateEntry("ca" + i, trusted[i].certificate());
+    }
+    return store(file, trustStore, password);
+  }
+
+  private static Path store(Path file, KeyStore store, String password) throws Exception {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      store.store(out, password.toCharArray());
+    }
+    return file;
   }
 
   /** For tests of address SANs: the address literal of loopback. */

@@ -2,6 +2,7 @@ package dev.logfailover.logback;
 
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.net.ssl.SSLConfiguration;
 import dev.logfailover.ConfigException;
 import dev.logfailover.Durations;
 import dev.logfailover.Endpoint;
@@ -52,6 +53,8 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   private String maxBlock;
   private String shutdownTimeout;
   private String keepAlive;
+  private String hostnameVerification;
+  private SSLConfiguration ssl;
   private FailoverSettings failover;
 
   /** Refused values found by the current start(); configuration thread only. */
@@ -95,7 +98,16 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     }
     apply(() -> builder.host(host == null ? "" : host));
     option(port, text -> builder.port(Endpoint.parsePort("port", text)));
-    option(transport, text -> builder.transport(Transport.parse("transport", text)));
+    Transport chosenTransport = Transport.TCP;
+    if (transport != null) {
+      try {
+        chosenTransport = Transport.parse("transport", transport);
+        builder.transport(chosenTransport);
+      } catch (ConfigException e) {
+        refuse(e);
+      }
+    }
+    configureTls(builder, chosenTransport);
     if (framing != null) {
       option(framing, text -> builder.framing(Framing.parse("framing", text)));
     } else {
@@ -127,6 +139,33 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       refuse(e);
       return null;
     }
+  }
+
+  private void configureTls(FailoverConfig.Builder builder, Transport chosen) {
+    if (chosen != Transport.TLS) {
+      if (ssl != null) {
+        refuse(new ConfigException("transport", chosen, "an <ssl> element is given, so the transport must be 'tls'"));
+      }
+      if (hostnameVerification != null) {
+        refuse(new ConfigException("hostnameVerification", hostnameVerification, "applies only to transport 'tls'"));
+      }
+      return;
+    }
+    boolean verify = true;
+    if (hostnameVerification != null) {
+      try {
+        verify = parseBoolean("hostnameVerification", hostnameVerification);
+      } catch (ConfigException e) {
+        refuse(e);
+        return;
+      }
+    }
+    if (!verify) {
+      addWarn("[" + getName() + "] hostnameVerification is off: any server with a certificate from a trusted CA "
+          + "will be accepted in place of each configured server");
+    }
+    boolean verifyHostnames = verify;
+    apply(() -> builder.tls(LogbackTls.options(ssl, verifyHostnames, this)));
   }
 
   private static Failback failback(FailbackSettings settings) {
@@ -303,6 +342,23 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
 
   public void setKeepAlive(String keepAlive) {
     this.keepAlive = keepAlive;
+  }
+
+  /**
+   * Whether each server's certificate must match the server's configured name; {@code true} by
+   * default. Turning it off is reported as a warning at start.
+   */
+  public void setHostnameVerification(String hostnameVerification) {
+    this.hostnameVerification = hostnameVerification;
+  }
+
+  /** Logback's own {@code <ssl>}: key store, trust store, protocol and {@code <parameters>}. */
+  public void setSsl(SSLConfiguration ssl) {
+    this.ssl = ssl;
+  }
+
+  public SSLConfiguration getSsl() {
+    return ssl;
   }
 
   /** The {@code <failover>} element: {@code <servers>} and optional {@code <failback>}. */

@@ -7,6 +7,7 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.Failback;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.Framing;
+import dev.logfailover.Transport;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,9 @@ class FailoverSocketAppenderConfigTest {
       assertThat(config.servers()).extracting(Endpoint::toString).containsExactly(
           "primary.example.com:6514", "failover1.example.com:6514", "failover2.example.com:6514");
       assertThat(config.failback()).contains(Failback.of(3, Duration.ofSeconds(10)));
+      assertThat(config.transport()).isEqualTo(Transport.TLS);
+      assertThat(config.tls()).hasValueSatisfying(tls -> assertThat(tls.hostnameVerification())
+          .as("on by default").isTrue());
       assertThat(config.framing()).as("octet counting is the default with RFC 5424").isEqualTo(Framing.OCTET_COUNTING);
       assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
       assertThat(config.queueSize()).isEqualTo(8192);
