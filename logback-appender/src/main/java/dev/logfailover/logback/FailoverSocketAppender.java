@@ -17,7 +17,9 @@ import dev.logfailover.Transport;
 import dev.logfailover.internal.concurrent.Ticker;
 import dev.logfailover.internal.status.RateLimiter;
 import dev.logfailover.internal.status.StatusReportingListener;
+import dev.logfailover.internal.status.StatusMBean;
 import dev.logfailover.internal.status.StatusSink;
+import javax.management.JMException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -61,6 +63,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   private int errors;
   private volatile FailoverConfig config;
   private volatile FailoverSender sender;
+  private StatusMBean mbean;
 
   @Override
   public void start() {
@@ -76,6 +79,12 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     config = built;
     sender = FailoverSender.create(built, statusListener());
     sender.start();
+    FailoverSender started = sender;
+    try {
+      mbean = StatusMBean.register(getName(), started::status);
+    } catch (JMException | RuntimeException e) {
+      addWarn("[" + getName() + "] cannot publish the status MBean; getStatus() still works", e);
+    }
     addInfo("[" + getName() + "] started, sending to " + built.servers() + " in "
         + (built.failback().isPresent() ? "failback" : "round-robin") + " mode");
     super.start();
@@ -258,6 +267,10 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     }
     super.stop();
     sender.stop();
+    if (mbean != null) {
+      mbean.unregister();
+      mbean = null;
+    }
     FailoverStatus status = sender.status();
     addInfo("[" + getName() + "] stopped: " + status.eventsSent() + " events sent, " + status.eventsDropped()
         + " dropped");

@@ -9,7 +9,10 @@ import dev.logfailover.FailoverStatus;
 import dev.logfailover.Framing;
 import dev.logfailover.testing.Await;
 import dev.logfailover.testing.FakeServer;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +63,14 @@ class FailoverSocketAppenderTest {
     assertThat(status.servers().get(0).lastFailure()).isPresent();
     assertThat(logback.statusMessages(Status.WARN)).anyMatch(message -> message.contains("[COLLECTORS] Failed over from 127.0.0.1:"
         + primary.port() + " to " + failover1.hostAndPort() + "; cause: "));
+
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    ObjectName name = new ObjectName("dev.logfailover:type=FailoverSocketAppender,name=\"COLLECTORS\"");
+    assertThat(jmx.getAttribute(name, "Failovers")).isEqualTo(1L);
+    assertThat(jmx.getAttribute(name, "CurrentServer")).isEqualTo(failover1.hostAndPort());
+    assertThat(((String[]) jmx.getAttribute(name, "Servers"))[0]).contains("FAILED (last failure: ");
+    logback.context.stop();
+    assertThat(jmx.isRegistered(name)).as("unregistered at stop").isFalse();
   }
 
   @Test

@@ -208,6 +208,7 @@ class FailoverSenderTest {
     List<Integer> perConnection = primary.recordsPerConnection();
     assertThat(perConnection.subList(connectionsBefore, connectionsBefore + 2)).as("early probes carry no data")
         .containsOnly(0);
+    assertThat(perConnection.get(connectionsBefore + 2)).as("the last probe's socket carries the events").isPositive();
     List<Integer> atFailover = numbers(fixture.server(1).records());
     List<Integer> atPrimaryAfter = numbers(primary.records().subList(10, primary.recordCount()));
     assertThat(atFailover).isSorted();

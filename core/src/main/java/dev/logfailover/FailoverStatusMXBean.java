@@ -1,0 +1,28 @@
+package dev.logfailover;
+
+/**
+ * The JMX view of one appender's {@link FailoverStatus} (SPEC section 5), registered as {@code
+ * dev.logfailover:type=FailoverSocketAppender,name=<appender name>} while the appender runs.
+ */
+public interface FailoverStatusMXBean {
+  /** ROUND_ROBIN or FAILBACK. */
+  String getMode();
+
+  /** The server the connection goes to, or "none". */
+  String getCurrentServer();
+
+  /** One line per server: "host:port STATE (last failure: ...)". */
+  String[] getServers();
+
+  long getEventsSent();
+
+  long getEventsDropped();
+
+  long getFailovers();
+
+  long getFailbacks();
+
+  long getProbesSucceeded();
+
+  long getProbesFailed();
+}
