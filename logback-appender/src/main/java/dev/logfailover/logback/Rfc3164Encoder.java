@@ -2,7 +2,6 @@ package dev.logfailover.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -13,13 +12,12 @@ import java.util.Locale;
  */
 public class Rfc3164Encoder extends SyslogEncoderBase {
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
-  private ZoneId zone = ZoneId.systemDefault();
 
   @Override
   public byte[] encode(ILoggingEvent event) {
     StringBuilder record = new StringBuilder(256)
         .append('<').append(priority(event)).append('>')
-        .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(zone))).append(' ')
+        .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(getZone()))).append(' ')
         .append(headerField(getHostname(), 255)).append(' ')
         .append(tag(getAppName())).append('[').append(processId).append("]: ")
         .append(messageWithStackTrace(event));
@@ -33,10 +31,5 @@ public class Rfc3164Encoder extends SyslogEncoderBase {
       tag.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
     }
     return tag.length() == 0 ? "java" : tag.toString();
-  }
-
-  /** The time zone of the timestamp; default the JVM's. */
-  public void setTimeZone(String zone) {
-    this.zone = ZoneId.of(zone);
   }
 }

@@ -2,7 +2,6 @@ package dev.logfailover.logback;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
@@ -20,13 +19,12 @@ public class Rfc5424Encoder extends SyslogEncoderBase {
   private String messageId = "-";
   private String structuredDataId = DEFAULT_STRUCTURED_DATA_ID;
   private boolean includeMdc = true;
-  private ZoneId zone = ZoneId.systemDefault();
 
   @Override
   public byte[] encode(ILoggingEvent event) {
     StringBuilder record = new StringBuilder(256)
         .append('<').append(priority(event)).append(">1 ")
-        .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(zone))).append(' ')
+        .append(TIMESTAMP.format(Instant.ofEpochMilli(event.getTimeStamp()).atZone(getZone()))).append(' ')
         .append(headerField(getHostname(), 255)).append(' ')
         .append(headerField(getAppName(), 48)).append(' ')
         .append(headerField(processId, 128)).append(' ')
@@ -83,10 +81,5 @@ public class Rfc5424Encoder extends SyslogEncoderBase {
   /** Whether the MDC is written as structured data; default true. */
   public void setIncludeMdc(boolean includeMdc) {
     this.includeMdc = includeMdc;
-  }
-
-  /** The time zone of the timestamp, e.g. {@code UTC}; default the JVM's. */
-  public void setTimeZone(String zone) {
-    this.zone = ZoneId.of(zone);
   }
 }

@@ -10,6 +10,7 @@ import dev.logfailover.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 
 /**
  * What the RFC 5424 and RFC 3164 encoders share: facility, application name, host name, process
@@ -21,6 +22,7 @@ public abstract class SyslogEncoderBase extends EncoderBase<ILoggingEvent> {
   private String facilityText;
   private String appName = "java";
   private String hostname;
+  private ZoneId zone = ZoneId.systemDefault();
   protected final String processId = Long.toString(ProcessHandle.current().pid());
 
   @Override
@@ -131,5 +133,14 @@ public abstract class SyslogEncoderBase extends EncoderBase<ILoggingEvent> {
 
   public String getHostname() {
     return hostname;
+  }
+
+  /** The time zone of the timestamp, e.g. {@code UTC} or {@code +05:30}; default the JVM's. */
+  public void setTimeZone(String zone) {
+    this.zone = ZoneId.of(zone);
+  }
+
+  public ZoneId getZone() {
+    return zone;
   }
 }

@@ -75,6 +75,18 @@ public final class TcpConnector {
     }
   }
 
+  /** Closes a channel that never became (or no longer is) a connection; null is fine. */
+  public static void closeQuietly(SocketChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // Nothing was sent on it and nothing can be done about it.
+    }
+  }
+
   private static IOException named(IOException cause, InetAddress address, Endpoint server) {
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     IOException named = cause instanceof java.net.SocketTimeoutException

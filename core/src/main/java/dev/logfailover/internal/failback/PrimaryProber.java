@@ -4,6 +4,7 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverListener;
 import dev.logfailover.internal.concurrent.Scheduler;
 import dev.logfailover.internal.concurrent.Ticker;
+import dev.logfailover.internal.connection.TcpConnector;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
@@ -100,7 +101,7 @@ public final class PrimaryProber {
       successes = handOver ? policy.required() : policy.successes();
       if (!stillWanted) {
         // Stopped while this probe ran: its result no longer matters.
-        closeQuietly(channel);
+        TcpConnector.closeQuietly(channel);
         policy.stop();
         return;
       }
@@ -114,18 +115,8 @@ public final class PrimaryProber {
     if (handOver) {
       handover.accept(channel);
     } else {
-      closeQuietly(channel);
+      TcpConnector.closeQuietly(channel);
     }
   }
 
-  private static void closeQuietly(SocketChannel channel) {
-    if (channel == null) {
-      return;
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // A probe socket that cannot close holds nothing of ours.
-    }
-  }
 }

@@ -88,7 +88,7 @@ final class SenderLoop implements Runnable {
       Thread.currentThread().interrupt();
     } finally {
       closeConnection();
-      closeQuietly(handover.getAndSet(null));
+      TcpConnector.closeQuietly(handover.getAndSet(null));
       int undelivered = outbox.discard();
       while (queue.poll() != null) {
         undelivered++;
@@ -105,7 +105,7 @@ final class SenderLoop implements Runnable {
 
   /** Called by the prober's thread when the primary earned its return (F6e). */
   void handOver(SocketChannel channel) {
-    closeQuietly(handover.getAndSet(channel));
+    TcpConnector.closeQuietly(handover.getAndSet(channel));
     LockSupport.unpark(thread);
   }
 
@@ -274,14 +274,4 @@ final class SenderLoop implements Runnable {
     }
   }
 
-  private static void closeQuietly(SocketChannel channel) {
-    if (channel == null) {
-      return;
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // Never became a connection; nothing to report.
-    }
-  }
 }
