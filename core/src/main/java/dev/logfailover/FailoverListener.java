@@ -44,6 +44,12 @@ public interface FailoverListener {
   default void eventsSent(int count) {}
 
   /**
+   * The sender thread met an error it has no rule for (a bug): it stops, and what it could not
+   * send is counted as dropped. Reported so that it is never silent.
+   */
+  default void senderFailed(Throwable error) {}
+
+  /**
    * {@code count} more events were dropped, {@code total} so far: the queue was full, or they were
    * still undelivered when the stop's {@code shutdownTimeout} ran out.
    */

@@ -1,6 +1,7 @@
 package dev.logfailover;
 
 import dev.logfailover.internal.sender.RealFailoverSender;
+import java.util.List;
 
 /**
  * One appender's failover engine: a bounded queue, a background sender thread that owns the
@@ -20,9 +21,11 @@ public interface FailoverSender {
   void start();
 
   /**
-   * Queues one encoded record (without framing; one trailing line separator is dropped). Returns
-   * false when the record was dropped: queue full under {@code drop}, {@code maxBlock} spent under
-   * {@code block}, or the engine not started. Every drop is counted.
+   * Queues one encoded record (without framing; one trailing line separator is dropped). Records
+   * queued before {@link #start} are sent once it starts, after any carry-over. Returns false when
+   * the record was dropped: queue full under {@code drop}, {@code maxBlock} spent under {@code
+   * block}, or the engine stopping or stopped; every drop is counted. Also false, without a drop,
+   * once the engine {@link #isRetired() retired}.
    */
   boolean send(byte[] record);
 
@@ -34,6 +37,23 @@ public interface FailoverSender {
   void stop();
 
   boolean isStarted();
+
+  /**
+   * Before {@link #start}: records a predecessor handed off, to be sent before anything queued
+   * here. They are not bound by {@code queueSize}: a reconfiguration never drops an event.
+   */
+  void carryOver(List<byte[]> records);
+
+  /**
+   * Hands this engine's work to a successor (a reconfiguration of the logging framework): stops
+   * promptly, without flushing, and returns every undelivered record, oldest first, for the
+   * successor's {@link #carryOver}. Afterwards {@link #send} refuses without counting a drop and
+   * {@link #isRetired()} is true, so a caller that raced the hand-off sends to the successor.
+   */
+  List<byte[]> handOff();
+
+  /** True once {@link #handOff()} has begun. */
+  boolean isRetired();
 
   FailoverStatus status();
 }

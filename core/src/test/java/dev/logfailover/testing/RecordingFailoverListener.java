@@ -103,6 +103,11 @@ public final class RecordingFailoverListener implements FailoverListener {
   }
 
   @Override
+  public void senderFailed(Throwable error) {
+    record("senderFailed " + error);
+  }
+
+  @Override
   public synchronized void eventsSent(int count) {
     sent += count;
   }

@@ -1,6 +1,9 @@
 package dev.logfailover.internal.connection;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -11,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * are sent again, whole, to the next server; so only bytes the kernel had already accepted can be
  * lost with a dead server, and a record cut short by a failure reaches the next server whole.
  *
- * <p>Records are framed once, as they are taken, into one reusable buffer (no per-record garbage).
+ * <p>Records are framed once, as they are taken, into one reusable buffer (no per-record garbage);
+ * the raw records are kept too until the next batch, for {@link #takeUnreleased()}.
  * {@link #bytes()} is positioned at the first byte not yet accepted by the current connection.
  *
  * <p>Not thread-safe: confined to the sender thread.
@@ -76,11 +80,13 @@ public final class Outbox {
     if (needed > framed.capacity()) {
       framed = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * framed.capacity())));
     }
+    if (taken < count) {
+      Arrays.fill(drained, taken, count, null);
+    }
     framed.clear();
     for (int i = 0; i < taken; i++) {
       framer.frame(drained[i], framed);
       ends[i] = framed.position();
-      drained[i] = null;
     }
     framed.flip();
     count = taken;
@@ -121,11 +127,18 @@ public final class Outbox {
     framed.position(released == 0 ? 0 : ends[released - 1]);
   }
 
-  /** Forgets every unreleased record and returns how many there were (the stop's last resort). */
-  public int discard() {
-    int discarded = pending();
-    released = count;
+  /**
+   * Removes every unreleased record and returns them, raw and in order, so that another sender
+   * can send them (a reconfiguration hands them over) or count them as dropped.
+   */
+  public List<byte[]> takeUnreleased() {
+    List<byte[]> unreleased = new ArrayList<>(pending());
+    for (int i = released; i < count; i++) {
+      unreleased.add(drained[i]);
+    }
+    Arrays.fill(drained, 0, count, null);
+    released = count = 0;
     framed.position(framed.limit());
-    return discarded;
+    return unreleased;
   }
 }

@@ -65,6 +65,12 @@ final class CompositeListener implements FailoverListener {
   }
 
   @Override
+  public void senderFailed(Throwable error) {
+    first.senderFailed(error);
+    second.senderFailed(error);
+  }
+
+  @Override
   public void eventsSent(int count) {
     first.eventsSent(count);
     second.eventsSent(count);

@@ -12,6 +12,8 @@ import dev.logfailover.internal.connection.TcpConnector;
 import dev.logfailover.internal.failback.FailbackPolicy;
 import dev.logfailover.internal.failback.PrimaryProber;
 import dev.logfailover.internal.status.StatusTracker;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +30,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RealFailoverSender implements FailoverSender {
   /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
   private static final long ABORT_GRACE_MILLIS = 200;
+  /** How long a hand-off lets the sender finish its step before interrupting it (nothing is lost). */
+  private static final long HAND_OFF_WAIT_MILLIS = 100;
 
-  enum State { NEW, STARTED, STOPPING, STOPPED }
+  enum State { NEW, STARTED, STOPPING, HANDED_OFF, STOPPED }
 
   private final FailoverConfig config;
   private final BlockingQueue<byte[]> queue;
@@ -86,36 +90,95 @@ public final class RealFailoverSender implements FailoverSender {
 
   @Override
   public boolean send(byte[] record) {
-    if (state.get() != State.STARTED) {
-      drops.dropQueueFull();
+    State now = state.get();
+    if (now == State.HANDED_OFF) {
+      return false; // Not a drop: the caller sends it to the successor.
+    }
+    if (now != State.STARTED && now != State.NEW) {
+      drops.dropWhileStopped();
       return false;
     }
-    if (queue.offer(record)) {
-      return true;
-    }
-    if (config.overflowPolicy() == OverflowPolicy.BLOCK && maxBlockNanos > 0) {
-      try {
-        if (queue.offer(record, maxBlockNanos, TimeUnit.NANOSECONDS)) {
-          return true;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (queue.offer(record) || offerBlocking(record)) {
+      // A hand-off that began meanwhile may have drained the queue already: take the record back
+      // if it is still there, and let the caller send it to the successor.
+      return !(state.get() == State.HANDED_OFF && queue.remove(record));
     }
     drops.dropQueueFull();
     return false;
   }
 
+  private boolean offerBlocking(byte[] record) {
+    if (config.overflowPolicy() != OverflowPolicy.BLOCK || maxBlockNanos == 0) {
+      return false;
+    }
+    try {
+      return queue.offer(record, maxBlockNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void carryOver(List<byte[]> records) {
+    if (state.get() != State.NEW) {
+      throw new IllegalStateException("carry-over records are taken before start; the sender is " + state.get());
+    }
+    loop.carryOver(records);
+  }
+
+  @Override
+  public List<byte[]> handOff() {
+    if (!state.compareAndSet(State.STARTED, State.HANDED_OFF)) {
+      return List.of();
+    }
+    loop.beginHandOff();
+    shutDownOwnScheduler();
+    List<byte[]> leftovers;
+    try {
+      senderThread.join(HAND_OFF_WAIT_MILLIS);
+      if (senderThread.isAlive()) {
+        loop.abort();
+        senderThread.join(ABORT_GRACE_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      loop.abort();
+      Thread.currentThread().interrupt();
+    } finally {
+      leftovers = loop.takeLeftovers();
+    }
+    List<byte[]> handed = new ArrayList<>(leftovers == null ? List.of() : leftovers);
+    // Records offered after the loop drained the queue, by callers that raced the hand-off.
+    queue.drainTo(handed);
+    return handed;
+  }
+
+  @Override
+  public boolean isRetired() {
+    return state.get() == State.HANDED_OFF;
+  }
+
+  private void shutDownOwnScheduler() {
+    if (scheduler != null && ownsScheduler) {
+      scheduler.shutdown();
+    }
+  }
+
   @Override
   public void stop() {
-    if (state.compareAndSet(State.NEW, State.STOPPED) || !state.compareAndSet(State.STARTED, State.STOPPING)) {
+    if (state.compareAndSet(State.NEW, State.STOPPED)) {
+      // Never started: whatever was queued for it can go nowhere.
+      for (int i = queue.size(); i > 0 && queue.poll() != null; i--) {
+        drops.dropWhileStopped();
+      }
+      return;
+    }
+    if (!state.compareAndSet(State.STARTED, State.STOPPING)) {
       return;
     }
     long timeoutNanos = config.shutdownTimeout().toNanos();
     loop.beginStop(System.nanoTime() + timeoutNanos);
-    if (scheduler != null && ownsScheduler) {
-      scheduler.shutdown();
-    }
+    shutDownOwnScheduler();
     try {
       senderThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       if (senderThread.isAlive()) {

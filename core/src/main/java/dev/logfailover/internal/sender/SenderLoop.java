@@ -14,7 +14,9 @@ import dev.logfailover.internal.connection.TlsConnection;
 import dev.logfailover.internal.failback.PrimaryProber;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -24,8 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * (F3, F4), adopts the prober's connection to the primary (F6e), and flushes at stop (F10).
  *
  * <p>Threading: everything here runs on the sender thread, which alone owns the connection and the
- * outbox. Other threads talk to it only through {@link #handOver}, {@link #beginStop} and {@link
- * #abort}, which are thread-safe.
+ * outbox. Other threads talk to it only through {@link #handOver}, {@link #beginStop}, {@link
+ * #beginHandOff}, {@link #takeLeftovers} and {@link #abort}, which are thread-safe, and {@link
+ * #carryOver}, called before the thread starts.
  */
 final class SenderLoop implements Runnable {
   /** How often an idle sender checks its connection for the server's FIN and for a stop. */
@@ -44,7 +47,14 @@ final class SenderLoop implements Runnable {
   private final Outbox outbox;
   private final AtomicReference<SocketChannel> handover = new AtomicReference<>();
 
+  /** Records handed over by a predecessor (reconfiguration); sent before the queue. */
+  private final BlockingQueue<byte[]> carryOver = new LinkedBlockingQueue<>();
+
   private volatile Thread thread;
+  private volatile boolean handingOff;
+  /** Guarded by this: the undelivered records at a hand-off, or whether nobody waits for them. */
+  private List<byte[]> leftovers;
+  private boolean leftoversAbandoned;
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
   private volatile boolean aborted;
@@ -72,12 +82,12 @@ final class SenderLoop implements Runnable {
   public void run() {
     thread = Thread.currentThread();
     try {
-      while (!aborted && !(stopping && isFlushDone())) {
+      while (!aborted && !handingOff && !(stopping && isFlushDone())) {
         drops.report(listener);
         adoptHandedOverPrimary();
         if (connection == null) {
           connectToCurrent();
-        } else if (outbox.isEmpty() && outbox.fill(queue, IDLE_CHECK_NANOS) == 0) {
+        } else if (outbox.isEmpty() && fillOutbox() == 0) {
           checkIdleConnection();
         } else {
           sendOutbox();
@@ -86,21 +96,65 @@ final class SenderLoop implements Runnable {
     } catch (InterruptedException e) {
       // Only the stop's abort interrupts this thread; the finally block accounts for what is left.
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      listener.senderFailed(e);
+      throw e;
     } finally {
       closeConnection();
       TcpConnector.closeQuietly(handover.getAndSet(null));
-      int undelivered = outbox.discard();
-      while (queue.poll() != null) {
-        undelivered++;
-      }
+      // Oldest first: the batch in hand, then what a predecessor handed over, then the queue.
+      List<byte[]> undelivered = outbox.takeUnreleased();
+      carryOver.drainTo(undelivered);
+      queue.drainTo(undelivered);
       drops.report(listener);
-      drops.dropUndelivered(undelivered, listener);
+      if (!handingOff || !leaveForSuccessor(undelivered)) {
+        drops.dropUndelivered(undelivered.size(), listener);
+      }
     }
+  }
+
+  /** Takes the next batch: a predecessor's records first, then the queue (waiting a little). */
+  private int fillOutbox() throws InterruptedException {
+    return carryOver.isEmpty() ? outbox.fill(queue, IDLE_CHECK_NANOS) : outbox.fill(carryOver, 0);
   }
 
   /** Stopping ends once everything queued is delivered, or the shutdown budget is spent. */
   private boolean isFlushDone() {
-    return (outbox.isEmpty() && queue.isEmpty()) || System.nanoTime() - stopDeadlineNanos >= 0;
+    return (outbox.isEmpty() && carryOver.isEmpty() && queue.isEmpty())
+        || System.nanoTime() - stopDeadlineNanos >= 0;
+  }
+
+  /** Before start: records of a predecessor, to be sent before anything queued here. */
+  void carryOver(List<byte[]> records) {
+    carryOver.addAll(records);
+  }
+
+  /** Stops at the next step without flushing; the undelivered records go to {@link #takeLeftovers}. */
+  void beginHandOff() {
+    handingOff = true;
+    LockSupport.unpark(thread);
+  }
+
+  private synchronized boolean leaveForSuccessor(List<byte[]> undelivered) {
+    if (leftoversAbandoned) {
+      return false;
+    }
+    leftovers = undelivered;
+    return true;
+  }
+
+  /**
+   * The records left at a hand-off once the thread has ended, or null if it has not: then they are
+   * abandoned, and counted as dropped when it does end.
+   */
+  synchronized List<byte[]> takeLeftovers() {
+    if (leftovers == null) {
+      leftoversAbandoned = true;
+      return null;
+    }
+    List<byte[]> taken = leftovers;
+    leftovers = List.of();
+    return taken;
   }
 
   /** Called by the prober's thread when the primary earned its return (F6e). */

@@ -103,6 +103,12 @@ public final class StatusReportingListener implements FailoverListener {
   }
 
   @Override
+  public void senderFailed(Throwable error) {
+    error("senderFailed", "The sender thread stopped on an unexpected error; events can no longer be sent: "
+        + cause(error), error);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     error("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
         null);

@@ -34,6 +34,27 @@ class OutboxTest {
   }
 
   @Test
+  void batchesOfAnySizeFollowEachOtherAndTheUnreleasedRecordsCanBeTakenBackRaw() throws Exception {
+    BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(100);
+    Outbox outbox = new Outbox(new Framer(Framing.NEWLINE), 100);
+    for (int batch : new int[] {1, 5, 2, 7}) {
+      for (int i = 0; i < batch; i++) {
+        queue.add(("r" + i + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(outbox.fill(queue, 0)).isEqualTo(batch);
+      outbox.bytes().position(outbox.bytes().limit());
+      assertThat(outbox.releaseAccepted()).isEqualTo(batch);
+    }
+    queue.add("kept\n".getBytes(StandardCharsets.UTF_8));
+    queue.add("also kept".getBytes(StandardCharsets.UTF_8));
+    outbox.fill(queue, 0);
+    assertThat(outbox.takeUnreleased()).extracting(bytes -> new String(bytes, StandardCharsets.UTF_8))
+        .as("raw, as the encoder made them, for a successor with its own framing")
+        .containsExactly("kept\n", "also kept");
+    assertThat(outbox.isEmpty()).isTrue();
+  }
+
+  @Test
   void aRecordLargerThanTheBufferGrowsIt() throws Exception {
     BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(10);
     queue.add(new byte[1024 * 1024]);
