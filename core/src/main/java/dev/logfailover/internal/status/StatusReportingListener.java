@@ -2,6 +2,7 @@ package dev.logfailover.internal.status;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverListener;
+import dev.logfailover.internal.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,6 +19,11 @@ public final class StatusReportingListener implements FailoverListener {
   private final String appenderName;
   private final StatusSink sink;
   private final RateLimiter limiter;
+
+  /** A burst of 5 messages per kind and server, then one per 30 seconds. */
+  public static StatusReportingListener forAppender(String appenderName, StatusSink sink) {
+    return new StatusReportingListener(appenderName, sink, new RateLimiter(Ticker.SYSTEM, 5, Duration.ofSeconds(30)));
+  }
 
   public StatusReportingListener(String appenderName, StatusSink sink, RateLimiter limiter) {
     this.appenderName = appenderName;
