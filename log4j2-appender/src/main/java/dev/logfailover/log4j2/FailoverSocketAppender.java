@@ -1,0 +1,230 @@
+package dev.logfailover.log4j2;
+
+import dev.logfailover.ConfigException;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.FailoverStatus;
+import dev.logfailover.Framing;
+import dev.logfailover.TextOptions;
+import java.io.Serializable;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.Core;
+import org.apache.logging.log4j.core.Filter;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.logging.log4j.core.config.plugins.Plugin;
+import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
+import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
+import org.apache.logging.log4j.core.config.plugins.PluginElement;
+import org.apache.logging.log4j.core.layout.Rfc5424Layout;
+import org.apache.logging.log4j.core.net.ssl.SslConfiguration;
+
+/**
+ * The {@code <FailoverSocket>} appender: ships events to a primary collector over TCP or TLS and,
+ * when it fails, to the failover servers (SPEC section 2), on the same engine as the Logback
+ * appender. Each event is laid out on the calling thread into bytes, so nothing mutable (the
+ * message, ThreadContext, a reused event of the async loggers) crosses to the sender thread; the
+ * bytes go to a bounded queue and logging never waits on the network.
+ *
+ * <p>Threading: {@link #append} runs on any logging thread; lifecycle calls come from Log4j2's
+ * configuration thread.
+ */
+@Plugin(name = "FailoverSocket", category = Core.CATEGORY_NAME, elementType = Appender.ELEMENT_TYPE, printObject = true)
+public final class FailoverSocketAppender extends AbstractAppender {
+  private final FailoverConfig config;
+  private final FailoverSocketManager manager;
+
+  private FailoverSocketAppender(String name, Filter filter, Layout<? extends Serializable> layout,
+      boolean ignoreExceptions, Property[] properties, FailoverConfig config, FailoverSocketManager manager) {
+    super(name, filter, layout, ignoreExceptions, properties);
+    this.config = config;
+    this.manager = manager;
+  }
+
+  @PluginBuilderFactory
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  @Override
+  public void start() {
+    setStarting();
+    manager.install(config);
+    LOGGER.info("[{}] started, sending to {} in {} mode", getName(), config.servers(),
+        config.failback().isPresent() ? "failback" : "round-robin");
+    super.start();
+  }
+
+  @Override
+  public void append(LogEvent event) {
+    manager.send(getLayout().toByteArray(event));
+  }
+
+  /** Leaves the engine to this name's next appender, or flushes it if there is none (F10). */
+  @Override
+  public boolean stop(long timeout, TimeUnit timeUnit) {
+    setStopping();
+    boolean stopped = super.stop(timeout, timeUnit, false);
+    stopped &= manager.stop(timeout, timeUnit);
+    setStopped();
+    return stopped;
+  }
+
+  /** Where the appender sends and how each server fared (SPEC section 5). */
+  public FailoverStatus getStatus() {
+    return manager.status();
+  }
+
+  /** The validated configuration this appender was built with. */
+  public FailoverConfig getFailoverConfig() {
+    return config;
+  }
+
+  /**
+   * Takes every option as text and checks it with the parsers the Logback appender uses; a bad
+   * value is a StatusLogger error naming the option and the value, and no appender is made.
+   */
+  public static final class Builder extends AbstractAppender.Builder<Builder>
+      implements org.apache.logging.log4j.core.util.Builder<FailoverSocketAppender> {
+    @PluginBuilderAttribute private String host;
+    @PluginBuilderAttribute private String port;
+    @PluginBuilderAttribute private String transport;
+    @PluginBuilderAttribute private String framing;
+    @PluginBuilderAttribute private String connectTimeout;
+    @PluginBuilderAttribute private String writeTimeout;
+    @PluginBuilderAttribute private String reconnectDelay;
+    @PluginBuilderAttribute private String maxReconnectDelay;
+    @PluginBuilderAttribute private String queueSize;
+    @PluginBuilderAttribute private String overflowPolicy;
+    @PluginBuilderAttribute private String maxBlock;
+    @PluginBuilderAttribute private String shutdownTimeout;
+    @PluginBuilderAttribute private String keepAlive;
+    @PluginBuilderAttribute private String hostnameVerification;
+    @PluginElement("Servers") private ServerList servers;
+    @PluginElement("Failback") private FailbackElement failback;
+    @PluginElement("Ssl") private SslConfiguration ssl;
+
+    @Override
+    public FailoverSocketAppender build() {
+      String prefix = "[" + getName() + "] ";
+      Layout<? extends Serializable> layout = getLayout();
+      if (layout == null) {
+        LOGGER.error("{}no layout: add one, e.g. <Rfc5424Layout/>, <PatternLayout/> or <JsonTemplateLayout/>", prefix);
+      }
+      TextOptions text = new TextOptions().tlsElementGiven(ssl != null)
+          .set("host", host).set("port", port).set("transport", transport).set("framing", framing)
+          .set("connectTimeout", connectTimeout).set("writeTimeout", writeTimeout)
+          .set("reconnectDelay", reconnectDelay).set("maxReconnectDelay", maxReconnectDelay)
+          .set("queueSize", queueSize).set("overflowPolicy", overflowPolicy).set("maxBlock", maxBlock)
+          .set("shutdownTimeout", shutdownTimeout).set("keepAlive", keepAlive)
+          .set("hostnameVerification", hostnameVerification);
+      if (servers != null) {
+        servers.servers().forEach(server -> text.addFailoverServer(server.asText()));
+      }
+      if (failback != null) {
+        text.failback(failback.successfulProbesRequired(), failback.tcpProbeInterval());
+      }
+      Framing defaultFraming = layout instanceof Rfc5424Layout ? Framing.OCTET_COUNTING : Framing.NEWLINE;
+      TextOptions.Parsed parsed = text.parse(defaultFraming, verify -> Log4j2Tls.options(ssl, verify));
+      parsed.warnings().forEach(warning -> LOGGER.warn("{}{}", prefix, warning));
+      for (ConfigException error : parsed.errors()) {
+        LOGGER.error("{}{}", prefix, error.getMessage());
+      }
+      if (layout == null || !parsed.isValid()) {
+        LOGGER.error("{}FailoverSocket appender not created: fix the errors above", prefix);
+        return null;
+      }
+      FailoverSocketManager manager = FailoverSocketManager.forAppender(
+          getConfiguration() == null ? null : getConfiguration().getLoggerContext(), getName());
+      return new FailoverSocketAppender(getName(), getFilter(), layout, isIgnoreExceptions(), getPropertyArray(),
+          parsed.config(), manager);
+    }
+
+    public Builder setHost(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder setPort(String port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder setTransport(String transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    public Builder setFraming(String framing) {
+      this.framing = framing;
+      return this;
+    }
+
+    public Builder setConnectTimeout(String connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    public Builder setWriteTimeout(String writeTimeout) {
+      this.writeTimeout = writeTimeout;
+      return this;
+    }
+
+    public Builder setReconnectDelay(String reconnectDelay) {
+      this.reconnectDelay = reconnectDelay;
+      return this;
+    }
+
+    public Builder setMaxReconnectDelay(String maxReconnectDelay) {
+      this.maxReconnectDelay = maxReconnectDelay;
+      return this;
+    }
+
+    public Builder setQueueSize(String queueSize) {
+      this.queueSize = queueSize;
+      return this;
+    }
+
+    public Builder setOverflowPolicy(String overflowPolicy) {
+      this.overflowPolicy = overflowPolicy;
+      return this;
+    }
+
+    public Builder setMaxBlock(String maxBlock) {
+      this.maxBlock = maxBlock;
+      return this;
+    }
+
+    public Builder setShutdownTimeout(String shutdownTimeout) {
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    public Builder setKeepAlive(String keepAlive) {
+      this.keepAlive = keepAlive;
+      return this;
+    }
+
+    public Builder setHostnameVerification(String hostnameVerification) {
+      this.hostnameVerification = hostnameVerification;
+      return this;
+    }
+
+    public Builder setServers(ServerList servers) {
+      this.servers = servers;
+      return this;
+    }
+
+    public Builder setFailback(FailbackElement failback) {
+      this.failback = failback;
+      return this;
+    }
+
+    public Builder setSsl(SslConfiguration ssl) {
+      this.ssl = ssl;
+      return this;
+    }
+  }
+}

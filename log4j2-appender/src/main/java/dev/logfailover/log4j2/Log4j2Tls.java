@@ -1,0 +1,34 @@
+package dev.logfailover.log4j2;
+
+import dev.logfailover.ConfigException;
+import dev.logfailover.TlsOptions;
+import java.security.NoSuchAlgorithmException;
+import javax.net.ssl.SSLContext;
+import org.apache.logging.log4j.core.net.ssl.SslConfiguration;
+
+/**
+ * Translates Log4j2's own {@code <Ssl>} element (key store, trust store, protocol) into {@link
+ * TlsOptions}. Hostname verification is the appender's {@code hostnameVerification} attribute, on
+ * by default, because Log4j2's {@code verifyHostName} defaults to off.
+ */
+final class Log4j2Tls {
+  private Log4j2Tls() {}
+
+  static TlsOptions options(SslConfiguration ssl, boolean hostnameVerification) {
+    SSLContext context;
+    if (ssl == null) {
+      try {
+        context = SSLContext.getDefault();
+      } catch (NoSuchAlgorithmException e) {
+        throw new ConfigException("Ssl", "the JVM's default", "cannot set up TLS: " + e);
+      }
+    } else {
+      context = ssl.getSslContext();
+      if (context == null) {
+        throw new ConfigException("Ssl", "protocol " + ssl.getProtocol(),
+            "the TLS context could not be made; see the StatusLogger errors about its KeyStore or TrustStore");
+      }
+    }
+    return TlsOptions.builder(context).hostnameVerification(hostnameVerification).build();
+  }
+}
