@@ -1,0 +1,49 @@
+package dev.logfailover.it;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a test configures, independent of the framework: the primary, the failover servers as
+ * users write them ({@code host} or {@code host:port}), optional failback, and further options by
+ * their SPEC names. Records use the layout {@code %m%n} with newline framing.
+ */
+final class Setup {
+  final String host;
+  final int port;
+  final List<String> servers = new ArrayList<>();
+  final Map<String, String> options = new LinkedHashMap<>();
+  String successfulProbesRequired;
+  String tcpProbeInterval;
+
+  Setup(String host, int port) {
+    this.host = host;
+    this.port = port;
+    // Quick retries keep the tests short; tests that need the defaults set them back.
+    options.put("reconnectDelay", "100ms");
+    options.put("maxReconnectDelay", "200ms");
+    options.put("connectTimeout", "2s");
+  }
+
+  Setup server(String server) {
+    servers.add(server);
+    return this;
+  }
+
+  Setup option(String name, String value) {
+    options.put(name, value);
+    return this;
+  }
+
+  Setup failback(String successfulProbesRequired, String tcpProbeInterval) {
+    this.successfulProbesRequired = successfulProbesRequired;
+    this.tcpProbeInterval = tcpProbeInterval;
+    return this;
+  }
+
+  boolean hasFailback() {
+    return successfulProbesRequired != null || tcpProbeInterval != null;
+  }
+}
