@@ -1,14 +1,7 @@
 package dev.logfailover.demo;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.status.Status;
-import ch.qos.logback.core.status.StatusListener;
 import dev.logfailover.FailoverStatus;
 import dev.logfailover.Framing;
-import dev.logfailover.logback.FailoverSocketAppender;
 import dev.logfailover.testing.FakeServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Shows failover and failback happening: three loopback collectors, Logback configured from
- * demo-logback.xml, numbered events logged throughout, the primary killed, failover1 killed, the
+ * Shows failover and failback happening: three loopback collectors, Logback (or Log4j2) configured
+ * from demo-logback.xml (or demo-log4j2.xml), numbered events logged throughout, the primary killed, failover1 killed, the
  * primary brought back; then a timeline of what the appender reported and who received what.
  * Exits 1 if an event was duplicated, the tally does not add up, or the failback did not happen.
  */
@@ -31,8 +24,14 @@ public final class FailoverDemo {
   private final List<String> timeline = new ArrayList<>();
   private final List<FakeServer> collectors = new ArrayList<>();
 
+  /** @param args optional: {@code logback} (default) or {@code log4j2} */
   public static void main(String[] args) throws Exception {
-    System.exit(new FailoverDemo().run());
+    String framework = args.length > 0 ? args[0].trim().toLowerCase(java.util.Locale.ROOT) : "logback";
+    if (!framework.equals("logback") && !framework.equals("log4j2")) {
+      System.err.println("Unknown framework '" + args[0] + "': use logback or log4j2");
+      System.exit(2);
+    }
+    System.exit(new FailoverDemo().run(framework));
   }
 
   private synchronized void mark(String line) {
@@ -48,26 +47,26 @@ public final class FailoverDemo {
     return text;
   }
 
-  private int run() throws Exception {
+  private int run(String framework) throws Exception {
     for (String name : List.of("primary", "failover1", "failover2")) {
       collectors.add(FakeServer.start(name, Framing.OCTET_COUNTING));
     }
     FakeServer primary = collectors.get(0);
     FakeServer failover1 = collectors.get(1);
-    System.out.println("logfailover demo: three collectors on loopback; Logback configured from demo-logback.xml");
+    boolean log4j2 = framework.equals("log4j2");
+    System.out.println("logfailover demo: three collectors on loopback; "
+        + (log4j2 ? "Log4j2 configured from demo-log4j2.xml" : "Logback configured from demo-logback.xml"));
     collectors.forEach(c -> System.out.printf("  %-10s %s%n", c.name(), c.hostAndPort()));
 
-    LoggerContext context = configureLogback();
-    @SuppressWarnings("unchecked")
-    FailoverSocketAppender<Object> appender =
-        (FailoverSocketAppender<Object>) (Object) context.getLogger("demo").getAppender("COLLECTORS");
-    Logger logger = context.getLogger("demo");
+    int[] ports = collectors.stream().mapToInt(FakeServer::port).toArray();
+    DemoLogging.StatusReceiver receiver = (level, message) -> mark(String.format("%-5s %s", level, named(message)));
+    DemoLogging logging = log4j2 ? new Log4j2DemoLogging(ports, receiver) : new LogbackDemoLogging(ports, receiver);
 
     AtomicInteger sent = new AtomicInteger();
-    AtomicBoolean logging = new AtomicBoolean(true);
+    AtomicBoolean keepLogging = new AtomicBoolean(true);
     Thread application = new Thread(() -> {
-      while (logging.get()) {
-        logger.info("event {}", sent.getAndIncrement());
+      while (keepLogging.get()) {
+        logging.log(sent.getAndIncrement());
         pause(EVENT_INTERVAL);
       }
     }, "demo-application");
@@ -82,49 +81,22 @@ public final class FailoverDemo {
     pause(Duration.ofSeconds(1));
     mark(">> demo: primary is back (failback needs 3 successful probes, 1 s apart)");
     primary.restart();
-    boolean failedBack = awaitFailback(appender);
+    boolean failedBack = awaitFailback(logging);
     pause(Duration.ofSeconds(1));
-    logging.set(false);
+    keepLogging.set(false);
     application.join();
-    mark(">> demo: " + sent.get() + " events logged; stopping Logback (flushes the queue)");
-    FailoverSocketAppender<Object> stopped = appender;
-    context.stop();
-    FailoverStatus status = stopped.getStatus();
+    mark(">> demo: " + sent.get() + " events logged; shutting " + (log4j2 ? "Log4j2" : "Logback")
+        + " down (flushes the queue)");
+    logging.shutdown();
+    FailoverStatus status = logging.status();
     awaitDelivery(sent.get() - status.eventsDropped());
     return report(sent.get(), status, failedBack);
   }
 
-  private LoggerContext configureLogback() throws Exception {
-    LoggerContext context = new LoggerContext();
-    context.setName("demo");
-    context.setMDCAdapter(new LogbackMDCAdapter());
-    context.putProperty("PRIMARY_PORT", Integer.toString(collectors.get(0).port()));
-    context.putProperty("FAILOVER1_PORT", Integer.toString(collectors.get(1).port()));
-    context.putProperty("FAILOVER2_PORT", Integer.toString(collectors.get(2).port()));
-    StatusListener ours = status -> {
-      if (status.getMessage().startsWith("[COLLECTORS]")) {
-        mark(levelName(status) + named(status.getMessage().substring("[COLLECTORS] ".length())));
-      }
-    };
-    context.getStatusManager().add(ours);
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    configurator.doConfigure(FailoverDemo.class.getResource("/demo-logback.xml"));
-    return context;
-  }
-
-  private static String levelName(Status status) {
-    switch (status.getLevel()) {
-      case Status.ERROR: return "ERROR ";
-      case Status.WARN: return "WARN  ";
-      default: return "INFO  ";
-    }
-  }
-
-  private boolean awaitFailback(FailoverSocketAppender<Object> appender) {
+  private boolean awaitFailback(DemoLogging logging) {
     long deadline = System.nanoTime() + FAILBACK_DEADLINE.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      if (appender.getStatus().failbacks() > 0) {
+      if (logging.status().failbacks() > 0) {
         return true;
       }
       pause(Duration.ofMillis(20));
@@ -145,7 +117,7 @@ public final class FailoverDemo {
 
   private int report(int sent, FailoverStatus status, boolean failedBack) {
     System.out.println();
-    System.out.println("Timeline (what the appender reported to Logback's status, and what the demo did)");
+    System.out.println("Timeline (what the appender reported to the framework's status, and what the demo did)");
     timeline.forEach(line -> System.out.println("  " + line));
 
     System.out.println();
