@@ -68,6 +68,15 @@ final class Log4j2Driver implements AppenderDriver {
       }
       xml.append("/>\n");
     }
+    if (setup.trustStore != null) {
+      xml.append("      <Ssl protocol=\"TLS\">\n        <TrustStore location=\"").append(setup.trustStore)
+          .append("\" password=\"").append(setup.storePassword).append("\"/>\n");
+      if (setup.keyStore != null) {
+        xml.append("        <KeyStore location=\"").append(setup.keyStore).append("\" password=\"")
+            .append(setup.storePassword).append("\"/>\n");
+      }
+      xml.append("      </Ssl>\n");
+    }
     return xml.append("      <PatternLayout pattern=\"%m%n\"/>\n    </FailoverSocket>\n  </Appenders>\n")
         .append("  <Loggers>\n    <Logger name=\"app\" level=\"info\" additivity=\"false\"><AppenderRef ref=\"collectors\"/></Logger>\n")
         .append("    <Root level=\"off\"/>\n  </Loggers>\n</Configuration>\n").toString();

@@ -41,6 +41,16 @@ final class LogbackDriver implements AppenderDriver {
       }
       xml.append("    </failover>\n");
     }
+    if (setup.trustStore != null) {
+      xml.append("    <ssl>\n      <protocol>TLS</protocol>\n")
+          .append("      <trustStore><location>").append(setup.trustStore.toUri()).append("</location><password>")
+          .append(setup.storePassword).append("</password></trustStore>\n");
+      if (setup.keyStore != null) {
+        xml.append("      <keyStore><location>").append(setup.keyStore.toUri()).append("</location><password>")
+            .append(setup.storePassword).append("</password></keyStore>\n");
+      }
+      xml.append("    </ssl>\n");
+    }
     return xml.append("  </appender>\n")
         .append("  <logger name=\"app\" level=\"INFO\" additivity=\"false\"><appender-ref ref=\"COLLECTORS\"/></logger>\n")
         .append("  <root level=\"OFF\"/>\n</configuration>\n").toString();

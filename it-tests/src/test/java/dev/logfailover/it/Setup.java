@@ -1,5 +1,6 @@
 package dev.logfailover.it;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,10 @@ final class Setup {
   final Map<String, String> options = new LinkedHashMap<>();
   String successfulProbesRequired;
   String tcpProbeInterval;
+  /** TLS stores (PKCS12 files) and their password; null for plain TCP. */
+  Path trustStore;
+  Path keyStore;
+  String storePassword;
 
   Setup(String host, int port) {
     this.host = host;
@@ -40,6 +45,15 @@ final class Setup {
   Setup failback(String successfulProbesRequired, String tcpProbeInterval) {
     this.successfulProbesRequired = successfulProbesRequired;
     this.tcpProbeInterval = tcpProbeInterval;
+    return this;
+  }
+
+  /** Turns on TLS with the framework's own TLS element; {@code keyStore} may be null. */
+  Setup tls(Path trustStore, Path keyStore, String storePassword) {
+    this.trustStore = trustStore;
+    this.keyStore = keyStore;
+    this.storePassword = storePassword;
+    options.put("transport", "tls");
     return this;
   }
 

@@ -14,7 +14,15 @@ import org.apache.logging.log4j.core.net.ssl.SslConfiguration;
 final class Log4j2Tls {
   private Log4j2Tls() {}
 
+  /**
+   * An {@code <Ssl>} left with neither store is refused: Log4j2 drops a store it cannot load (and
+   * reports why), which would otherwise fall back silently to the JVM's default trust store.
+   */
   static TlsOptions options(SslConfiguration ssl, boolean hostnameVerification) {
+    if (ssl != null && ssl.getTrustStoreConfig() == null && ssl.getKeyStoreConfig() == null) {
+      throw new ConfigException("Ssl", "protocol " + ssl.getProtocol(), "it has no usable TrustStore or KeyStore: "
+          + "one that could not be loaded is reported by StatusLogger above; leave <Ssl> out to use the JVM's defaults");
+    }
     SSLContext context;
     if (ssl == null) {
       try {

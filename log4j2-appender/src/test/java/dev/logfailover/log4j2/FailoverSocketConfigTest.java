@@ -49,7 +49,8 @@ class FailoverSocketConfigTest {
       assertThat(config.tls()).hasValueSatisfying(tls -> assertThat(tls.hostnameVerification()).isTrue());
       assertThat(config.failback()).contains(Failback.of(3, Duration.ofSeconds(10)));
       assertThat(config.framing()).as("octet counting is the default with Rfc5424Layout").isEqualTo(Framing.OCTET_COUNTING);
-      assertThat(log4j.statusMessages(Level.ERROR)).isEmpty();
+      assertThat(log4j.statusMessages(Level.ERROR)).as("no configuration error (run-time ones may come: no such hosts)")
+          .noneMatch(message -> message.contains("Invalid value") || message.contains("not created"));
     }
   }
 

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS configured with Logback's own {@code <ssl>} element, key stores written as users do. */
+/**
+ * Logback's own {@code <ssl>} element as our appender reads it, key stores written as users do.
+ * The F7 behaviour itself runs for both appenders in it-tests ({@code TlsBehaviourTest}).
+ */
 class LogbackTlsTest {
   private static final String PASSWORD = "s3cret-changeit";
   @TempDir Path directory;
@@ -57,20 +60,7 @@ class LogbackTlsTest {
   }
 
   @Test
-  void F7_aServerWhoseCertificateNamesAnotherHostIsSkippedForTheNextOne() throws Exception {
-    FakeServer primary = collector("primary", "not-localhost.example", false);
-    FakeServer failover1 = collector("failover1", "127.0.0.1", false);
-    logback = LogbackFixture.fromXml(appender(primary, failover1, ""));
-    logback.context.getLogger("orders").info("over TLS");
-    failover1.awaitRecords(1);
-    assertThat(failover1.records().get(0)).endsWith(" - - over TLS");
-    assertThat(primary.recordCount()).isZero();
-    assertThat(logback.statusMessages(Status.WARN)).anyMatch(message -> message.contains("Cannot connect to localhost:")
-        && message.contains("TLS handshake"));
-  }
-
-  @Test
-  void F7_mutualTlsWithLogbacksKeyStoreAndThePasswordNeverShows() throws Exception {
+  void logbacksKeyStoreAndIncludedProtocolsAreUsedAndThePasswordNeverShows() throws Exception {
     Path keyStore = TestCertificates.writeKeyStore(directory.resolve("client.p12"),
         authority.issue("orders-service"), PASSWORD);
     FakeServer primary = collector("primary", "localhost", true);

@@ -15,7 +15,7 @@ import java.time.Duration;
  * in turn, each bounded by {@code connectTimeout} (F12, F6b). Used for sending connections and for
  * probes alike. Holds no state between calls; thread-safe.
  */
-public final class TcpConnector {
+public class TcpConnector {
   private final HostResolver resolver;
   private final int connectTimeoutMillis;
   private final boolean keepAlive;
@@ -58,14 +58,24 @@ public final class TcpConnector {
     throw first;
   }
 
+  /** A new, unconnected channel; tests bind it to force a self-connect. */
+  SocketChannel open() throws IOException {
+    return SocketChannel.open();
+  }
+
   private SocketChannel connect(InetSocketAddress address) throws IOException {
-    SocketChannel channel = SocketChannel.open();
+    SocketChannel channel = open();
     boolean connected = false;
     try {
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, keepAlive);
       // The socket adaptor is the channel API's way to bound a blocking connect.
       channel.socket().connect(address, connectTimeoutMillis);
+      if (channel.getLocalAddress().equals(channel.getRemoteAddress())) {
+        // TCP "simultaneous open" on a free local port in the ephemeral range: the socket reached
+        // itself. Events written to it would vanish; nothing listens there, so it is a refusal.
+        throw new java.net.ConnectException("connected to itself: nothing listens on " + address);
+      }
       connected = true;
       return channel;
     } finally {

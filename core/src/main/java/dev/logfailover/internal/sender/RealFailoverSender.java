@@ -139,7 +139,9 @@ public final class RealFailoverSender implements FailoverSender {
       senderThread.join(HAND_OFF_WAIT_MILLIS);
       if (senderThread.isAlive()) {
         loop.abort();
-        senderThread.join(ABORT_GRACE_MILLIS);
+        // Interrupted, it cannot block again; on a loaded machine it may still wait for a core.
+        // Only past shutdownTimeout are its records given up (and then counted as dropped).
+        senderThread.join(Math.max(1, config.shutdownTimeout().toMillis()));
       }
     } catch (InterruptedException e) {
       loop.abort();

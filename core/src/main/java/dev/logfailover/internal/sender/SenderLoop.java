@@ -226,10 +226,13 @@ final class SenderLoop implements Runnable {
     pauseUntil(System.nanoTime() + delayNanos);
   }
 
-  /** Waits for the backoff to pass, waking early for a stop or a connection handed over by probes. */
+  /**
+   * Waits for the backoff to pass, waking early for a stop, a hand-off to a successor, or a
+   * connection handed over by probes.
+   */
   private void pauseUntil(long deadlineNanos) {
     long remaining;
-    while ((remaining = deadlineNanos - System.nanoTime()) > 0 && !stopping && !aborted
+    while ((remaining = deadlineNanos - System.nanoTime()) > 0 && !stopping && !handingOff && !aborted
         && handover.get() == null) {
       // Wake at least every idle check, so that drops are reported during a long backoff too.
       LockSupport.parkNanos(this, Math.min(remaining, IDLE_CHECK_NANOS));

@@ -48,7 +48,7 @@ class FailoverSenderTest {
     fixture = new SenderFixture(3);
     fixture.start(fixture.config().build());
     fixture.sendEvents(10);
-    fixture.server(0).awaitRecords(10);
+    fixture.awaitRecords(0, 10);
     assertThat(fixture.listener.events()).first().isEqualTo("connected primary");
     assertThat(fixture.server(1).connectionCount()).isZero();
   }
@@ -60,7 +60,7 @@ class FailoverSenderTest {
     for (int burst = 0; burst < 20; burst++) {
       fixture.sendEvents(500);
     }
-    fixture.server(0).awaitRecords(10_000);
+    fixture.awaitRecords(0, 10_000);
     assertThat(numbers(fixture.server(0).records())).isSorted().hasSize(10_000);
     assertThat(fixture.server(0).connectionCount()).isEqualTo(1);
     assertThat(fixture.server(1).connectionCount()).isZero();
@@ -73,7 +73,7 @@ class FailoverSenderTest {
     // A reconnectDelay of minutes: any wait before the switch would fail this test.
     fixture.start(fixture.config().reconnectDelay(Duration.ofMinutes(5)).maxReconnectDelay(Duration.ofMinutes(5)).build());
     fixture.sendEvents(5);
-    fixture.server(1).awaitRecords(5);
+    fixture.awaitRecords(1, 5);
     assertThat(fixture.listener.events()).containsSubsequence("connectFailed primary", "connected failover1",
         "failedOver primary -> failover1");
     assertThat(fixture.listener.events("allServersDown")).isEmpty();
@@ -90,7 +90,7 @@ class FailoverSenderTest {
     Await.until(() -> fixture.listener.events("allServersDown").size() >= 4, () -> "four failed passes");
     fixture.server(1).restart();
     fixture.sendEvents(3);
-    fixture.server(1).awaitRecords(3);
+    fixture.awaitRecords(1, 3);
     assertThat(fixture.listener.events("allServersDown").subList(0, 4)).containsExactly(
         "allServersDown retryIn 50ms", "allServersDown retryIn 100ms", "allServersDown retryIn 200ms",
         "allServersDown retryIn 200ms");
@@ -101,11 +101,11 @@ class FailoverSenderTest {
     fixture = new SenderFixture(2);
     fixture.start(fixture.config().build());
     fixture.sendEvents(10);
-    fixture.server(0).awaitRecords(10);
+    fixture.awaitRecords(0, 10);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connectionLost primary SocketException");
     fixture.sendEvents(10);
-    fixture.server(1).awaitRecords(10);
+    fixture.awaitRecords(1, 10);
     assertAllArrivedOnce(20);
     assertThat(numbers(fixture.server(1).records())).containsExactly(10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
   }
@@ -115,13 +115,13 @@ class FailoverSenderTest {
     fixture = new SenderFixture(2);
     fixture.start(fixture.config().build());
     fixture.sendEvents(10);
-    fixture.server(0).awaitRecords(10);
+    fixture.awaitRecords(0, 10);
     fixture.server(0).closeConnections();
     // Noticed with no event being written: the sender checks its idle connection.
     fixture.listener.awaitEvent("connectionLost primary EOFException");
     fixture.listener.awaitEvent("connected failover1");
     fixture.sendEvents(10);
-    fixture.server(1).awaitRecords(10);
+    fixture.awaitRecords(1, 10);
     assertAllArrivedOnce(20);
   }
 
@@ -153,20 +153,20 @@ class FailoverSenderTest {
     fixture = new SenderFixture(3);
     fixture.start(fixture.config().build());
     fixture.sendEvents(5);
-    fixture.server(0).awaitRecords(5);
+    fixture.awaitRecords(0, 5);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connected failover1");
     fixture.sendEvents(5);
-    fixture.server(1).awaitRecords(5);
+    fixture.awaitRecords(1, 5);
     fixture.server(0).restart();
     fixture.server(1).kill();
     fixture.listener.awaitEvent("connected failover2");
     fixture.sendEvents(5);
-    fixture.server(2).awaitRecords(5);
+    fixture.awaitRecords(2, 5);
     fixture.server(2).kill();
     fixture.listener.awaitEvent("failedOver failover2 -> primary");
     fixture.sendEvents(5);
-    fixture.server(0).awaitRecords(10);
+    fixture.awaitRecords(0, 10);
     assertAllArrivedOnce(20);
     assertThat(fixture.listener.events("failedOver")).containsExactly("failedOver primary -> failover1",
         "failedOver failover1 -> failover2", "failedOver failover2 -> primary");
@@ -235,7 +235,7 @@ class FailoverSenderTest {
     fixture.scheduler.advanceBy(Duration.ofSeconds(5));
     // The hand-over wakes the sender out of its 30 s backoff.
     fixture.listener.awaitEvent("failedBack none -> primary");
-    fixture.server(0).awaitRecords(5);
+    fixture.awaitRecords(0, 5);
     assertThat(fixture.listener.events("probe")).containsExactly("probeFailed", "probeSucceeded 1/2",
         "probeSucceeded 2/2");
   }
@@ -257,7 +257,7 @@ class FailoverSenderTest {
     primary.kill();
     fixture.listener.awaitEvent("failedOver primary -> failover1", 2);
     fixture.sendEvents(3);
-    fixture.server(1).awaitRecords(3);
+    fixture.awaitRecords(1, 3);
     int probesBefore = fixture.listener.events("probe").size();
     fixture.scheduler.advanceBy(Duration.ofSeconds(10));
     assertThat(fixture.listener.events("probe")).as("probing restarted").hasSizeGreaterThan(probesBefore);
@@ -302,7 +302,7 @@ class FailoverSenderTest {
     fixture = new SenderFixture(1);
     fixture.start(fixture.config().build());
     fixture.sendEvents(5000);
-    fixture.server(0).awaitRecords(5000);
+    fixture.awaitRecords(0, 5000);
     assertThat(numbers(fixture.server(0).records())).containsExactlyElementsOf(IntStream.range(0, 5000).boxed().toList());
   }
 
@@ -313,7 +313,7 @@ class FailoverSenderTest {
     fixture.sendEvents(5000);
     fixture.sender.stop();
     assertThat(fixture.sender.status().eventsSent()).isEqualTo(5000);
-    fixture.server(0).awaitRecords(5000);
+    fixture.awaitRecords(0, 5000);
   }
 
   @Test
@@ -362,7 +362,7 @@ class FailoverSenderTest {
     fixture.resolver.map("primary.test", "127.0.0.2", "127.0.0.1");
     fixture.start(fixture.config().build());
     fixture.sendEvents(3);
-    fixture.server(0).awaitRecords(3);
+    fixture.awaitRecords(0, 3);
     assertThat(fixture.listener.events()).first().isEqualTo("connected primary");
   }
 
@@ -374,7 +374,7 @@ class FailoverSenderTest {
     try {
       fixture.start(fixture.config().build());
       fixture.sendEvents(2);
-      fixture.server(0).awaitRecords(2);
+      fixture.awaitRecords(0, 2);
       fixture.resolver.map("primary.test", "127.0.0.3");
       fixture.server(0).kill();
       fixture.listener.awaitEvent("connectionLost primary SocketException");

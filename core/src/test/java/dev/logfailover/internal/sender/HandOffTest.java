@@ -59,9 +59,11 @@ class HandOffTest {
     FailoverSender predecessor = current;
 
     fixture.server(0).restart();
-    successorOf(predecessor, config);
+    FailoverSender successor = successorOf(predecessor, config);
     IntStream.range(100, 150).forEach(this::log);
-    fixture.server(0).awaitRecords(150);
+    Await.until(() -> fixture.server(0).recordCount() >= 150, () -> "150 records at the primary, has "
+        + fixture.server(0).recordCount() + "; events " + fixture.listener.events() + "; predecessor "
+        + predecessor.status() + "; successor " + successor.status());
     assertThat(fixture.server(0).records()).containsExactlyElementsOf(
         IntStream.range(0, 150).mapToObj(i -> "event-" + i).toList());
     assertThat(predecessor.status().eventsDropped()).isZero();

@@ -98,6 +98,14 @@ final class SenderFixture implements AutoCloseable {
     return nextEvent;
   }
 
+  /** Waits for {@code count} records at server {@code index}; a timeout shows the engine's events. */
+  void awaitRecords(int index, int count) {
+    FakeServer server = servers.get(index);
+    dev.logfailover.testing.Await.until(() -> server.recordCount() >= count, () -> server.name() + " to receive "
+        + count + " records, has " + server.recordCount() + "; events " + listener.events() + "; status "
+        + (sender == null ? "none" : sender.status()));
+  }
+
   /** Every server's records, in server order then arrival order. */
   List<String> allRecords() {
     List<String> all = new ArrayList<>();
