@@ -19,6 +19,12 @@ interface AppenderDriver extends AutoCloseable {
   /** Logs {@code message} at INFO through the framework's logger "app". */
   void log(String message);
 
+  /**
+   * Logs {@code message} at ERROR with {@code error}, with {@code context} in the MDC (Logback) or
+   * ThreadContext (Log4j2) for this one call.
+   */
+  void log(String message, java.util.Map<String, String> context, Throwable error);
+
   /** The appender's {@link FailoverStatus}. */
   FailoverStatus status();
 

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.ThreadContext;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.status.StatusData;
 import org.apache.logging.log4j.status.StatusListener;
@@ -77,7 +79,12 @@ final class Log4j2Driver implements AppenderDriver {
       }
       xml.append("      </Ssl>\n");
     }
-    return xml.append("      <PatternLayout pattern=\"%m%n\"/>\n    </FailoverSocket>\n  </Appenders>\n")
+    xml.append(switch (setup.format) {
+      case PATTERN -> "      <PatternLayout pattern=\"%m%n\"/>\n";
+      case RFC5424 -> "      <Rfc5424Layout appName=\"orders\" facility=\"LOCAL0\" includeMDC=\"true\" exceptionPattern=\"%ex\"/>\n";
+      case RFC3164 -> "      <SyslogLayout facility=\"LOCAL0\"/>\n";
+    });
+    return xml.append("    </FailoverSocket>\n  </Appenders>\n")
         .append("  <Loggers>\n    <Logger name=\"app\" level=\"info\" additivity=\"false\"><AppenderRef ref=\"collectors\"/></Logger>\n")
         .append("    <Root level=\"off\"/>\n  </Loggers>\n</Configuration>\n").toString();
   }
@@ -95,6 +102,16 @@ final class Log4j2Driver implements AppenderDriver {
   @Override
   public void log(String message) {
     context.getLogger("app").info(message);
+  }
+
+  @Override
+  public void log(String message, Map<String, String> threadContext, Throwable error) {
+    ThreadContext.putAll(threadContext);
+    try {
+      context.getLogger("app").error(message, error);
+    } finally {
+      ThreadContext.clearMap();
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.logfailover.logback.FailoverSocketAppender;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /** Drives the Logback appender through logback.xml text. */
 final class LogbackDriver implements AppenderDriver {
@@ -23,7 +24,13 @@ final class LogbackDriver implements AppenderDriver {
         .append("    <port>").append(setup.port).append("</port>\n");
     setup.options.forEach((name, value) -> xml.append("    <").append(name).append('>').append(value)
         .append("</").append(name).append(">\n"));
-    xml.append("    <encoder><pattern>%msg%n</pattern></encoder>\n");
+    xml.append(switch (setup.format) {
+      case PATTERN -> "    <encoder><pattern>%msg%n</pattern></encoder>\n";
+      case RFC5424 -> "    <encoder class=\"dev.logfailover.logback.Rfc5424Encoder\"><appName>orders</appName>"
+          + "<facility>LOCAL0</facility></encoder>\n";
+      case RFC3164 -> "    <encoder class=\"dev.logfailover.logback.Rfc3164Encoder\"><appName>orders</appName>"
+          + "<facility>LOCAL0</facility></encoder>\n";
+    });
     if (!setup.servers.isEmpty() || setup.hasFailback()) {
       xml.append("    <failover>\n      <servers>\n");
       setup.servers.forEach(server -> xml.append("        <server>").append(server).append("</server>\n"));
@@ -70,6 +77,16 @@ final class LogbackDriver implements AppenderDriver {
   @Override
   public void log(String message) {
     context.getLogger("app").info(message);
+  }
+
+  @Override
+  public void log(String message, Map<String, String> mdc, Throwable error) {
+    mdc.forEach(context.getMDCAdapter()::put);
+    try {
+      context.getLogger("app").error(message, error);
+    } finally {
+      context.getMDCAdapter().clear();
+    }
   }
 
   @Override

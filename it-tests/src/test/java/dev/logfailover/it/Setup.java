@@ -9,9 +9,12 @@ import java.util.Map;
 /**
  * What a test configures, independent of the framework: the primary, the failover servers as
  * users write them ({@code host} or {@code host:port}), optional failback, and further options by
- * their SPEC names. Records use the layout {@code %m%n} with newline framing.
+ * their SPEC names.
  */
 final class Setup {
+  /** How records are laid out: {@code %m%n} (newline framing), RFC 5424 (octet counting) or RFC 3164. */
+  enum Format { PATTERN, RFC5424, RFC3164 }
+
   final String host;
   final int port;
   final List<String> servers = new ArrayList<>();
@@ -19,6 +22,7 @@ final class Setup {
   String successfulProbesRequired;
   String tcpProbeInterval;
   /** TLS stores (PKCS12 files) and their password; null for plain TCP. */
+  Format format = Format.PATTERN;
   Path trustStore;
   Path keyStore;
   String storePassword;
@@ -30,6 +34,12 @@ final class Setup {
     options.put("reconnectDelay", "100ms");
     options.put("maxReconnectDelay", "200ms");
     options.put("connectTimeout", "2s");
+  }
+
+  /** RFC 5424 and RFC 3164 use the framework's own syslog encoder or layout, app name "orders", LOCAL0. */
+  Setup format(Format format) {
+    this.format = format;
+    return this;
   }
 
   Setup server(String server) {

@@ -1,0 +1,59 @@
+package dev.logfailover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the collectors. syslog-ng comes from Debian's syslog-ng-core. rsyslog conflicts with it as
+ * a package (both are the system's log daemon), so .ci/run unpacks Debian's rsyslog package into
+ * {@value #RSYSLOG_ROOT} beside an installed syslog-ng; an installed rsyslogd is used if present.
+ * Outside CI a missing binary skips its tests with a loud message; in CI ({@code CI=true}) it fails.
+ */
+final class Binaries {
+  static final String RSYSLOG_ROOT = "/opt/logfailover-rsyslog";
+  private static final List<String> SYSTEM_DIRECTORIES = List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin");
+
+  private Binaries() {}
+
+  record Rsyslog(Path executable, Path moduleDirectory) {}
+
+  static Path syslogNg() {
+    return require("syslog-ng", find("syslog-ng"), "apt-get install -y syslog-ng-core");
+  }
+
+  static Rsyslog rsyslog() {
+    Optional<Path> installed = find("rsyslogd");
+    if (installed.isPresent()) {
+      return new Rsyslog(installed.get(), null);
+    }
+    Path unpacked = Path.of(RSYSLOG_ROOT, "usr/sbin/rsyslogd");
+    Path executable = require("rsyslogd", Files.isExecutable(unpacked) ? Optional.of(unpacked) : Optional.empty(),
+        "bash .ci/run (it unpacks Debian's rsyslog into " + RSYSLOG_ROOT + ")");
+    return new Rsyslog(executable, Path.of(RSYSLOG_ROOT, "usr/lib/x86_64-linux-gnu/rsyslog"));
+  }
+
+  private static Optional<Path> find(String name) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(path.split(":")), SYSTEM_DIRECTORIES.stream())
+        .filter(directory -> !directory.isEmpty())
+        .map(directory -> Path.of(directory, name)).filter(Files::isExecutable).findFirst();
+  }
+
+  private static Path require(String name, Optional<Path> found, String install) {
+    if (found.isEmpty()) {
+      String message = "*** " + name + " is not installed: the tests against real collectors cannot run. "
+          + "Install it with: " + install + " ***";
+      System.err.println(message);
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        assertThat(found).as(message).isPresent();
+      }
+      Assumptions.assumeTrue(false, message);
+    }
+    return found.get();
+  }
+}

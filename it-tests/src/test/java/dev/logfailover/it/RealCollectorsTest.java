@@ -1,0 +1,169 @@
+package dev.logfailover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logfailover.it.Setup.Format;
+import dev.logfailover.it.SyslogNg.Source;
+import dev.logfailover.testing.Await;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Against the collectors our users run: syslog-ng and rsyslog processes, configured by the test,
+ * on loopback ports. Written once, run for Logback and for Log4j2. Each kill comes after the
+ * events before it are written by the collector, so nothing is in flight and nothing may be lost;
+ * losses under faults mid-stream are measured by the fault matrix instead.
+ */
+abstract class RealCollectorsTest {
+  @TempDir Path directory;
+  private final List<Collector> collectors = new ArrayList<>();
+  private final List<AppenderDriver> drivers = new ArrayList<>();
+  private AppenderDriver driver;
+  private int next;
+
+  abstract AppenderDriver newDriver();
+
+  @AfterEach
+  void tearDown() {
+    drivers.forEach(AppenderDriver::close);
+    collectors.forEach(Collector::close);
+  }
+
+  private <C extends Collector> C started(C collector) throws Exception {
+    collectors.add(collector);
+    collector.start();
+    return collector;
+  }
+
+  private SyslogNg syslogNg(String name) throws Exception {
+    return started(new SyslogNg(name, directory, Source.SYSLOG));
+  }
+
+  private void start(Setup setup) throws Exception {
+    driver = newDriver();
+    drivers.add(driver);
+    driver.start(setup);
+  }
+
+  private static Setup rfc5424(Collector primary, Collector... failovers) {
+    Setup setup = new Setup("127.0.0.1", primary.port).format(Format.RFC5424);
+    for (Collector failover : failovers) {
+      setup.server(failover.hostAndPort());
+    }
+    return setup;
+  }
+
+  /** Logs the next {@code count} numbered events and waits until {@code collector} has written them. */
+  private void logTo(Collector collector, int count) throws Exception {
+    int before = collector.count();
+    int first = next;
+    IntStream.range(0, count).forEach(i -> driver.log("event " + next++));
+    collector.awaitMessages(before + count);
+    assertThat(collector.texts().subList(before, before + count))
+        .containsExactlyElementsOf(IntStream.range(first, first + count).mapToObj(i -> "event " + i).toList());
+  }
+
+  private void awaitCurrent(Collector collector) {
+    Await.until(() -> driver.status().currentServer().map(server -> server.toString().equals(collector.hostAndPort()))
+        .orElse(false), () -> "current server " + collector + "; status " + driver.status());
+  }
+
+  @Test
+  void syslogNgParsesTheRfc5424HeaderTheStructuredDataAndAMultiLineStackTrace() throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    start(rfc5424(primary));
+    driver.log("payment failed", Map.of("order", "42", "note", "say \"hi\" ] \\ now"),
+        new IllegalStateException("card declined"));
+    primary.awaitMessages(1);
+    Map<String, String> message = primary.messages().get(0);
+    assertThat(message.get("program")).isEqualTo("orders");
+    assertThat(message.get("pid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+    assertThat(message.get("sdata")).contains("order=\"42\"").contains("note=\"say \\\"hi\\\" \\] \\\\ now\"");
+    assertThat(message.get("message")).startsWith("payment failed\njava.lang.IllegalStateException: card declined\n")
+        .contains("\n\tat dev.logfailover.it.");
+  }
+
+  @Test
+  void threeSyslogNgsKillAfterKillAndRoundRobinWrapsToThePrimary() throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    SyslogNg failover2 = syslogNg("failover2");
+    start(rfc5424(primary, failover1, failover2));
+    logTo(primary, 5);
+    primary.kill();
+    awaitCurrent(failover1);
+    logTo(failover1, 5);
+    primary.restart();
+    failover1.kill();
+    awaitCurrent(failover2);
+    logTo(failover2, 5);
+    failover2.kill();
+    awaitCurrent(primary);
+    logTo(primary, 5);
+    assertThat(driver.status().eventsDropped()).isZero();
+    assertThat(driver.status().failovers()).isEqualTo(3);
+  }
+
+  @Test
+  void failbackReturnsToTheRestartedPrimaryAfterThreeProbesASecondApart() throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    start(rfc5424(primary, failover1).failback("3", "1s"));
+    logTo(primary, 3);
+    primary.kill();
+    awaitCurrent(failover1);
+    logTo(failover1, 3);
+    primary.restart();
+    awaitCurrent(primary);
+    logTo(primary, 3);
+    assertThat(driver.status().failbacks()).isEqualTo(1);
+    assertThat(driver.status().probesSucceeded()).isEqualTo(3);
+  }
+
+  @Test
+  void rsyslogReadsRfc5424WithOctetCounting() throws Exception {
+    Rsyslog rsyslog = started(new Rsyslog("rsyslog", directory));
+    start(rfc5424(rsyslog));
+    driver.log("multi\nline", Map.of("order", "7"), new IllegalArgumentException("bad"));
+    rsyslog.awaitMessages(1);
+    Map<String, String> message = rsyslog.messages().get(0);
+    assertThat(message.get("program")).isEqualTo("orders");
+    assertThat(message.get("sdata")).contains("order=\"7\"");
+    assertThat(message.get("message")).startsWith("multi\nline\njava.lang.IllegalArgumentException: bad\n\tat ");
+  }
+
+  @Test
+  void rsyslogReadsRfc3164WithNewlineFraming() throws Exception {
+    Rsyslog rsyslog = started(new Rsyslog("rsyslog", directory));
+    start(new Setup("127.0.0.1", rsyslog.port).format(Format.RFC3164));
+    driver.log("disk low");
+    driver.log("two\nlines");
+    rsyslog.awaitMessages(2);
+    // Log4j2's SyslogLayout writes no TAG, so rsyslog reads the message's first word as the program.
+    List<String> lines = rsyslog.messages().stream()
+        .map(message -> (message.get("program") + " " + message.get("message")).replaceAll(" +", " ").strip()).toList();
+    assertThat(lines.get(0)).endsWith("disk low");
+    assertThat(lines.get(1)).as("newline framing escapes the LF: one record").endsWith("two\\nlines");
+  }
+
+  @Test
+  void aRestartedLoggingFrameworkStartsAtThePrimary() throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Setup setup = rfc5424(primary, failover1);
+    start(setup);
+    primary.kill();
+    awaitCurrent(failover1);
+    logTo(failover1, 2);
+    driver.shutdown();
+    primary.restart();
+    start(setup);
+    logTo(primary, 2);
+  }
+}
