@@ -27,6 +27,8 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -165,6 +167,25 @@ public final class TestCertificates {
       store.store(out, password.toCharArray());
     }
     return file;
+  }
+
+  /** Writes {@code identity}'s certificate chain and private key as PEM files, as servers such as syslog-ng read them. */
+  public static void writePem(Held identity, Path certificateFile, Path keyFile) throws Exception {
+    try (JcaPEMWriter certificates = new JcaPEMWriter(Files.newBufferedWriter(certificateFile))) {
+      for (X509Certificate certificate : identity.chain()) {
+        certificates.writeObject(certificate);
+      }
+    }
+    try (JcaPEMWriter key = new JcaPEMWriter(Files.newBufferedWriter(keyFile))) {
+      key.writeObject(new JcaPKCS8Generator(identity.keyPair().getPrivate(), null));
+    }
+  }
+
+  /** Writes the authority's certificate as a PEM file (a CA file for a server verifying clients). */
+  public static void writePem(Authority authority, Path certificateFile) throws Exception {
+    try (JcaPEMWriter certificate = new JcaPEMWriter(Files.newBufferedWriter(certificateFile))) {
+      certificate.writeObject(authority.certificate());
+    }
   }
 
   /** For tests of address SANs: the address literal of loopback. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logfailover.it.Setup.Format;
 import dev.logfailover.it.SyslogNg.Source;
 import dev.logfailover.testing.Await;
+import dev.logfailover.testing.TestCertificates;
+import dev.logfailover.testing.TestCertificates.Authority;
+import dev.logfailover.testing.TestCertificates.Held;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +127,31 @@ abstract class RealCollectorsTest {
     logTo(primary, 3);
     assertThat(driver.status().failbacks()).isEqualTo(1);
     assertThat(driver.status().probesSucceeded()).isEqualTo(3);
+  }
+
+  @Test
+  void F7_syslogNgOverTlsWrongNameSkippedAndOurClientCertificateAccepted() throws Exception {
+    Authority authority = TestCertificates.newAuthority("collectors CA");
+    Path ca = directory.resolve("ca.pem");
+    TestCertificates.writePem(authority, ca);
+    SyslogNg wrongName = tlsSyslogNg("primary", authority.issue("elsewhere", "elsewhere.example"), ca);
+    SyslogNg valid = tlsSyslogNg("failover1", authority.issue("loopback", "127.0.0.1"), ca);
+    Path trustStore = TestCertificates.writeTrustStore(directory.resolve("ca.p12"), "changeit", authority);
+    Path keyStore = TestCertificates.writeKeyStore(directory.resolve("client.p12"), authority.issue("orders-service"),
+        "changeit");
+    start(new Setup("localhost", wrongName.port).server(valid.hostAndPort()).format(Format.RFC5424)
+        .tls(trustStore, keyStore, "changeit"));
+    logTo(valid, 3);
+    assertThat(wrongName.count()).isZero();
+    assertThat(driver.status().servers().get(0).lastFailure()).hasValueSatisfying(failure ->
+        assertThat(failure).contains("TLS handshake with localhost:" + wrongName.port));
+  }
+
+  private SyslogNg tlsSyslogNg(String name, Held identity, Path clientCa) throws Exception {
+    Path certificate = directory.resolve(name + "-cert.pem");
+    Path key = directory.resolve(name + "-key.pem");
+    TestCertificates.writePem(identity, certificate, key);
+    return started(new SyslogNg(name, directory, Source.SYSLOG_TLS).tls(certificate, key, clientCa));
   }
 
   @Test
