@@ -36,7 +36,9 @@ public final class FakeServer implements AutoCloseable {
     /** Accept, then never read: the client's writes fill the buffers and stall. */
     STALL,
     /** Accept, then close at once (FIN). */
-    CLOSE_ON_ACCEPT
+    CLOSE_ON_ACCEPT,
+    /** Read and record, but only about 10 KB per second. */
+    SLOW_READ
   }
 
   private final String name;
@@ -174,7 +176,7 @@ public final class FakeServer implements AutoCloseable {
         connections.add(accepted);
       }
       switch (behaviour) {
-        case READ -> startReader(accepted);
+        case READ, SLOW_READ -> startReader(accepted);
         case STALL -> { }
         case CLOSE_ON_ACCEPT -> closeQuietly(client);
       }
@@ -188,7 +190,13 @@ public final class FakeServer implements AutoCloseable {
   }
 
   private void read(Accepted accepted) {
-    try (InputStream in = new BufferedInputStream(openStream(accepted))) {
+    InputStream raw;
+    try {
+      raw = openStream(accepted);
+    } catch (IOException e) {
+      return;
+    }
+    try (InputStream in = new BufferedInputStream(behaviour == Behaviour.SLOW_READ ? new Throttled(raw) : raw)) {
       String record;
       while ((record = framing == Framing.OCTET_COUNTING ? readOctetCounted(in) : readLine(in)) != null) {
         synchronized (this) {
@@ -198,6 +206,24 @@ public final class FakeServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // Reset or closed by the test: the connection simply ends.
+    }
+  }
+
+  /** Reads at most 1 KB per 100 ms: a collector that cannot keep up. */
+  private static final class Throttled extends java.io.FilterInputStream {
+    Throttled(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("slow reader interrupted");
+      }
+      return super.read(buffer, offset, Math.min(length, 1024));
     }
   }
 

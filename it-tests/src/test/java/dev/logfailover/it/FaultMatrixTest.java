@@ -1,0 +1,402 @@
+package dev.logfailover.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logfailover.FailoverStatus;
+import dev.logfailover.Framing;
+import dev.logfailover.it.Setup.Format;
+import dev.logfailover.it.SyslogNg.Source;
+import dev.logfailover.testing.FakeServer;
+import dev.logfailover.testing.FakeServer.Behaviour;
+import dev.logfailover.testing.TestCertificates;
+import dev.logfailover.testing.TestCertificates.Authority;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fault matrix: for each fault, both appenders log numbered events every millisecond through
+ * real configuration files while the fault strikes (at 1 s) and, where it heals, heals (at 2 s),
+ * into real syslog-ng collectors. Then everything is counted: sent, received over all collectors,
+ * dropped as the appender reports it, lost (sent - received - dropped), duplicated, and the
+ * slowest logging call. The table is printed and written to target/fault-matrix.md.
+ *
+ * <p>Each row also asserts what we promise for that fault (the "expected" column).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultMatrixTest {
+  private static final Duration FAULT_AT = Duration.ofSeconds(1);
+  private static final Duration HEAL_AT = Duration.ofSeconds(2);
+  private static final Duration LOGGING_FOR = Duration.ofSeconds(3);
+  private static final Pattern EVENT = Pattern.compile("event (\\d+)");
+  private static final List<String> ROWS = new ArrayList<>();
+
+  @TempDir Path directory;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<Supplier<List<String>>> sinks = new ArrayList<>();
+
+  record Outcome(long sent, long received, long dropped, long lost, long duplicated, Duration worstCall) {}
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable resource : resources) {
+      resource.close();
+    }
+  }
+
+  @AfterAll
+  static void writeMatrix() throws IOException {
+    StringBuilder table = new StringBuilder()
+        .append("| fault | framework | sent | received | dropped | lost | duplicated | worst call (ms) | expected |\n")
+        .append("|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+    ROWS.forEach(row -> table.append(row).append('\n'));
+    System.out.println("\nFault matrix\n" + table);
+    Path target = Path.of("target");
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("fault-matrix.md"), table.toString());
+  }
+
+  private AppenderDriver driver(String framework) {
+    AppenderDriver driver = framework.equals("logback") ? new LogbackDriver() : new Log4j2Driver();
+    resources.add(0, driver);
+    return driver;
+  }
+
+  private SyslogNg syslogNg(String name) throws Exception {
+    SyslogNg collector = new SyslogNg(name, directory, Source.SYSLOG);
+    resources.add(collector);
+    collector.start();
+    sinks.add(() -> {
+      try {
+        return collector.texts();
+      } catch (IOException e) {
+        return List.of();
+      }
+    });
+    return collector;
+  }
+
+  private static Setup setup(String host, int port, Collector... failovers) {
+    Setup setup = new Setup(host, port).format(Format.RFC5424)
+        .option("connectTimeout", "1s").option("writeTimeout", "1s")
+        .option("reconnectDelay", "200ms").option("maxReconnectDelay", "1s")
+        .option("queueSize", "100000").option("shutdownTimeout", "5s");
+    for (Collector failover : failovers) {
+      setup.server(failover.hostAndPort());
+    }
+    return setup;
+  }
+
+  /** Logs for {@code loggingFor}, striking at FAULT_AT and healing at HEAL_AT, then counts. */
+  private Outcome run(AppenderDriver driver, Setup setup, Duration loggingFor, Step fault, Step heal) throws Exception {
+    driver.start(setup);
+    long start = System.nanoTime();
+    long worst = 0;
+    int sent = 0;
+    boolean struck = false;
+    boolean healed = false;
+    while (System.nanoTime() - start < loggingFor.toNanos()) {
+      long now = System.nanoTime() - start;
+      if (!struck && now >= FAULT_AT.toNanos()) {
+        fault.run();
+        struck = true;
+      }
+      if (!healed && now >= HEAL_AT.toNanos()) {
+        heal.run();
+        healed = true;
+      }
+      long before = System.nanoTime();
+      driver.log("event " + sent++);
+      worst = Math.max(worst, System.nanoTime() - before);
+      LockSupport.parkNanos(1_000_000);
+    }
+    if (!healed) {
+      heal.run();
+    }
+    awaitSettled(driver, sent);
+    driver.shutdown();
+    FailoverStatus status = driver.status();
+    awaitStable();
+    Map<Integer, Integer> seen = new HashMap<>();
+    for (Supplier<List<String>> sink : sinks) {
+      for (String text : sink.get()) {
+        Matcher matcher = EVENT.matcher(text);
+        if (matcher.find()) {
+          seen.merge(Integer.parseInt(matcher.group(1)), 1, Integer::sum);
+        }
+      }
+    }
+    long duplicated = seen.values().stream().mapToLong(count -> count - 1).sum();
+    long received = seen.size();
+    long dropped = status.eventsDropped();
+    return new Outcome(sent, received, dropped, sent - received - dropped, duplicated, Duration.ofNanos(worst));
+  }
+
+  private void awaitSettled(AppenderDriver driver, int sent) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      FailoverStatus status = driver.status();
+      if (status.eventsSent() + status.eventsDropped() >= sent) {
+        return;
+      }
+      LockSupport.parkNanos(20_000_000);
+    }
+  }
+
+  /** Waits until the collectors stop writing (they write asynchronously), at most 20 s. */
+  private void awaitStable() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    int last = -1;
+    while (System.nanoTime() < deadline) {
+      int now = sinks.stream().mapToInt(sink -> sink.get().size()).sum();
+      if (now == last) {
+        return;
+      }
+      last = now;
+      LockSupport.parkNanos(500_000_000);
+    }
+  }
+
+  private void record(String fault, String framework, Outcome outcome, String expected) {
+    synchronized (ROWS) {
+      ROWS.add(String.format("| %s | %s | %d | %d | %d | %d | %d | %d | %s |", fault, framework, outcome.sent(),
+          outcome.received(), outcome.dropped(), outcome.lost(), outcome.duplicated(), outcome.worstCall().toMillis(),
+          expected));
+    }
+  }
+
+  /** What every row promises: no duplicate, and no logging call near a connect or write timeout. */
+  private static void assertCommon(Outcome outcome) {
+    assertThat(outcome.duplicated()).as("duplicated").isZero();
+    assertThat(outcome.worstCall()).as("the caller never waits on the network").isLessThan(Duration.ofMillis(500));
+  }
+
+  @FunctionalInterface
+  interface Step {
+    void run() throws Exception;
+  }
+
+  private static final Step NOTHING = () -> { };
+
+  @Order(1)
+  @ParameterizedTest(name = "collector killed (RST): {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void collectorKilled(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
+        primary::kill, NOTHING);
+    record("collector killed (SIGKILL)", framework, outcome, "lost: only what the dead collector had not read");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isLessThan(200);
+  }
+
+  @Order(2)
+  @ParameterizedTest(name = "collector stopped (FIN): {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void collectorStoppedGracefully(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
+        primary::stop, NOTHING);
+    record("collector stopped (SIGTERM)", framework, outcome, "lost: only what the collector had not read at exit");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isLessThan(200);
+  }
+
+  @Order(3)
+  @ParameterizedTest(name = "collector frozen, then resumes: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void collectorFrozenThenResumes(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
+        primary::freeze, primary::thaw);
+    record("collector frozen 1 s, then resumes (SIGSTOP, SIGCONT)", framework, outcome, "lost 0");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isZero();
+  }
+
+  @Order(4)
+  @ParameterizedTest(name = "collector frozen for good: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void collectorFrozenForGood(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
+        primary::freeze, NOTHING);
+    primary.thaw();
+    record("collector frozen for good (SIGSTOP)", framework, outcome,
+        "lost: what its kernel accepted (up to its receive buffer, tcp_rmem) before the write stalled");
+    assertCommon(outcome);
+    assertThat(outcome.received()).as("everything before the freeze arrived").isGreaterThanOrEqualTo(800);
+  }
+
+  @Order(5)
+  @ParameterizedTest(name = "connection refused: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void connectionRefused(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    primary.stop();
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR, NOTHING, NOTHING);
+    record("primary refuses connections", framework, outcome, "lost 0");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isZero();
+  }
+
+  @Order(6)
+  @ParameterizedTest(name = "unknown host: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void unknownHost(String framework) throws Exception {
+    SyslogNg failover1 = syslogNg("failover1");
+    Outcome outcome = run(driver(framework), setup("no-such-host.invalid", 601, failover1), LOGGING_FOR,
+        NOTHING, NOTHING);
+    record("primary's name does not resolve", framework, outcome, "lost 0");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isZero();
+  }
+
+  @Order(7)
+  @ParameterizedTest(name = "all down 10 s then back: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void allDownThenBack(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Step bothDown = () -> {
+      primary.stop();
+      failover1.stop();
+    };
+    Step bothBack = () -> {
+      primary.restart();
+      failover1.restart();
+    };
+    AppenderDriver driver = driver(framework);
+    Setup setup = setup("127.0.0.1", primary.port, failover1);
+    Outcome outcome = runWithHealAt(driver, setup, Duration.ofSeconds(12), bothDown, bothBack, Duration.ofSeconds(11));
+    record("all collectors down 10 s, then back", framework, outcome, "lost 0 (within queueSize)");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isLessThan(200);
+  }
+
+  private Outcome runWithHealAt(AppenderDriver driver, Setup setup, Duration loggingFor, Step fault, Step heal,
+      Duration healAt) throws Exception {
+    long[] startedAt = new long[1];
+    boolean[] healed = new boolean[1];
+    Step timedHeal = NOTHING;
+    // The common run() heals at HEAL_AT; this fault heals later, from the logging loop's own clock.
+    return run(driver, setup, loggingFor, () -> {
+      startedAt[0] = System.nanoTime();
+      fault.run();
+      Thread healer = new Thread(() -> {
+        LockSupport.parkNanos(healAt.minus(FAULT_AT).toNanos());
+        try {
+          heal.run();
+          healed[0] = true;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, "fault-healer");
+      healer.start();
+      resources.add(() -> healer.join(20_000));
+    }, timedHeal);
+  }
+
+  @Order(8)
+  @ParameterizedTest(name = "primary flapping: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void primaryFlappingInFailbackMode(String framework) throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    Thread flapper = new Thread(() -> {
+      try {
+        LockSupport.parkNanos(FAULT_AT.toNanos());
+        for (int i = 0; i < 4; i++) {
+          primary.kill();
+          LockSupport.parkNanos(Duration.ofMillis(700).toNanos());
+          primary.restart();
+          LockSupport.parkNanos(Duration.ofMillis(700).toNanos());
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, "flapper");
+    flapper.start();
+    resources.add(() -> flapper.join(20_000));
+    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1).failback("3", "1s"),
+        Duration.ofSeconds(7), NOTHING, NOTHING);
+    record("primary flapping every 700 ms (failback, 3 probes, 1 s)", framework, outcome,
+        "lost: only what a killed primary had not read");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isLessThan(500);
+  }
+
+  @Order(9)
+  @ParameterizedTest(name = "slow reader: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void slowReader(String framework) throws Exception {
+    FakeServer slow = FakeServer.start("slow", Framing.OCTET_COUNTING);
+    slow.behave(Behaviour.SLOW_READ);
+    resources.add(slow);
+    sinks.add(slow::records);
+    Setup setup = setup("127.0.0.1", slow.port()).option("queueSize", "1000");
+    // One second of events is ~90 KB: the reader needs ~9 s to catch up, which the count waits for.
+    Outcome outcome = run(driver(framework), setup, Duration.ofSeconds(1), NOTHING, NOTHING);
+    record("slow reader (10 KB/s), queueSize 1000", framework, outcome,
+        "lost 0: the collector's kernel buffers the backlog; drops only if the queue fills");
+    assertCommon(outcome);
+    assertThat(outcome.lost()).isZero();
+  }
+
+  @Order(10)
+  @ParameterizedTest(name = "TLS mismatch on a failover server: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void tlsMismatchOnOneFailoverServer(String framework) throws Exception {
+    Authority authority = TestCertificates.newAuthority("collectors CA");
+    SyslogNg primary = tlsSyslogNg("primary", authority, "127.0.0.1");
+    SyslogNg mismatched = tlsSyslogNg("failover1", authority, "elsewhere.example");
+    SyslogNg failover2 = tlsSyslogNg("failover2", authority, "127.0.0.1");
+    Path trustStore = TestCertificates.writeTrustStore(directory.resolve("ca.p12"), "changeit", authority);
+    Setup setup = setup("127.0.0.1", primary.port, mismatched, failover2).tls(trustStore, null, "changeit");
+    Outcome outcome = run(driver(framework), setup, LOGGING_FOR, primary::kill, NOTHING);
+    record("primary killed, failover1's certificate names another host (TLS)", framework, outcome,
+        "failover2 gets the events; lost: only what the dead primary had not read");
+    assertCommon(outcome);
+    assertThat(mismatched.count()).isZero();
+    assertThat(outcome.lost()).isLessThan(200);
+  }
+
+  private SyslogNg tlsSyslogNg(String name, Authority authority, String certifiedName) throws Exception {
+    Path certificate = directory.resolve(name + "-cert.pem");
+    Path key = directory.resolve(name + "-key.pem");
+    TestCertificates.writePem(authority.issue(certifiedName, certifiedName), certificate, key);
+    SyslogNg collector = new SyslogNg(name, directory, Source.SYSLOG_TLS).tls(certificate, key, null);
+    resources.add(collector);
+    collector.start();
+    sinks.add(() -> {
+      try {
+        return collector.texts();
+      } catch (IOException e) {
+        return List.of();
+      }
+    });
+    return collector;
+  }
+}
