@@ -93,6 +93,19 @@ abstract class RealCollectorsTest {
   }
 
   @Test
+  void syslogNgsNetworkSourceReadsNewlineFramedRfc3164() throws Exception {
+    SyslogNg collector = started(new SyslogNg("network", directory, Source.NETWORK));
+    start(new Setup("127.0.0.1", collector.port).format(Format.RFC3164));
+    driver.log("first");
+    driver.log("forged\n<13>Nov  4 09:05:03 evil evil: injected");
+    collector.awaitMessages(2);
+    assertThat(collector.count()).as("an LF inside a record cannot start a second one").isEqualTo(2);
+    Map<String, String> forged = collector.messages().get(1);
+    // Log4j2's SyslogLayout writes no TAG: the first word becomes the program, so read both.
+    assertThat(forged.get("program") + " " + forged.get("message")).contains("forged\\n<13>");
+  }
+
+  @Test
   void threeSyslogNgsKillAfterKillAndRoundRobinWrapsToThePrimary() throws Exception {
     SyslogNg primary = syslogNg("primary");
     SyslogNg failover1 = syslogNg("failover1");
