@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The batch of records taken from the queue and not yet delivered. A record stays here, owned by
@@ -32,12 +31,16 @@ public final class Outbox {
   private int released;
   private int releasedSinceLastTake;
   private byte[][] drained;
+  /** Reused to receive each drain. */
+  private final ArrayList<byte[]> batch;
+  private final IdleBackoff idle = new IdleBackoff();
 
   public Outbox(Framer framer, int maxRecords) {
     this.framer = framer;
     this.maxRecords = maxRecords;
     this.ends = new int[maxRecords];
     this.drained = new byte[maxRecords][];
+    this.batch = new ArrayList<>(maxRecords);
     framed.flip();
   }
 
@@ -53,21 +56,32 @@ public final class Outbox {
   /**
    * When empty, takes up to a batch of records from {@code queue}, waiting up to {@code waitNanos}
    * for the first one. Returns how many were taken.
+   *
+   * <p>The wait never blocks inside the queue: a consumer parked there must be woken by the next
+   * producer's offer, which puts a system call on the logging path for nearly every event when
+   * the sender keeps up. Instead it polls with its own backoff (see {@link IdleBackoff}); a stop or
+   * a hand-over wakes the thread with {@code LockSupport.unpark}.
    */
-  public int fill(BlockingQueue<byte[]> queue, long waitNanos) throws InterruptedException {
+  public int fill(BlockingQueue<byte[]> queue, long waitNanos) {
     if (!isEmpty()) {
       return 0;
     }
-    byte[] first = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
-    if (first == null) {
+    queue.drainTo(batch, maxRecords);
+    if (batch.isEmpty() && waitNanos > 0) {
+      long deadline = System.nanoTime() + waitNanos;
+      idle.reset();
+      while (batch.isEmpty() && !Thread.currentThread().isInterrupted() && idle.pause(deadline)) {
+        queue.drainTo(batch, maxRecords);
+      }
+    }
+    if (batch.isEmpty()) {
       return 0;
     }
-    drained[0] = first;
-    int taken = 1;
-    byte[] next;
-    while (taken < maxRecords && (next = queue.poll()) != null) {
-      drained[taken++] = next;
+    int taken = batch.size();
+    for (int i = 0; i < taken; i++) {
+      drained[i] = batch.get(i);
     }
+    batch.clear();
     frameAll(taken);
     return taken;
   }

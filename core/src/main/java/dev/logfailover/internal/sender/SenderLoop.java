@@ -93,9 +93,6 @@ final class SenderLoop implements Runnable {
           sendOutbox();
         }
       }
-    } catch (InterruptedException e) {
-      // Only the stop's abort interrupts this thread; the finally block accounts for what is left.
-      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       listener.senderFailed(e);
       throw e;
@@ -114,7 +111,7 @@ final class SenderLoop implements Runnable {
   }
 
   /** Takes the next batch: a predecessor's records first, then the queue (waiting a little). */
-  private int fillOutbox() throws InterruptedException {
+  private int fillOutbox() {
     return carryOver.isEmpty() ? outbox.fill(queue, IDLE_CHECK_NANOS) : outbox.fill(carryOver, 0);
   }
 

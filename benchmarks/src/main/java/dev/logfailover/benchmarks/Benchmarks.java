@@ -1,0 +1,140 @@
+package dev.logfailover.benchmarks;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import dev.logfailover.logback.FailoverSocketAppender;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Delivered events per second, side by side, for three ways to ship Logback events over loopback
+ * TCP with the same ~150-byte PatternLayoutEncoder records into the same counting sink:
+ * a plain buffered socket (Logback's OutputStreamAppender, no flush per event), logstash-logback-
+ * encoder's LogstashTcpSocketAppender, and ours. All three are set to wait rather than drop when
+ * their buffer is full, so "delivered" is every event. Then the failover time: from the primary's
+ * reset to the first event at the failover server, while logging goes on.
+ */
+public final class Benchmarks {
+  private static final int EVENTS = 2_000_000;
+  private static final int ROUNDS = 5;
+  private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
+  private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
+
+  public static void main(String[] args) throws Exception {
+    System.out.printf("Throughput: %,d events of about 150 bytes per round, %d rounds (first is warm-up), %d cores%n%n",
+        EVENTS, ROUNDS, Runtime.getRuntime().availableProcessors());
+    System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
+    double plain = throughput("plain buffered socket", Benchmarks::plainSocket);
+    double logstash = throughput("logstash-logback-encoder TCP appender", Benchmarks::logstash);
+    double ours = throughput("logfailover FailoverSocketAppender", Benchmarks::ours);
+    System.out.printf("%nlogfailover: %.2fx logstash-logback-encoder, %.0f%% of a plain buffered socket%n",
+        ours / logstash, 100 * ours / plain);
+    failoverLatency();
+  }
+
+  @FunctionalInterface
+  interface AppenderXml {
+    String of(int port);
+  }
+
+  private static String plainSocket(int port) {
+    return "<appender name=\"OUT\" class=\"dev.logfailover.benchmarks.BufferedSocketAppender\"><port>" + port
+        + "</port><immediateFlush>false</immediateFlush><encoder><pattern>" + PATTERN + "</pattern></encoder></appender>";
+  }
+
+  private static String logstash(int port) {
+    return "<appender name=\"OUT\" class=\"net.logstash.logback.appender.LogstashTcpSocketAppender\"><destination>127.0.0.1:"
+        + port + "</destination><appendTimeout>-1</appendTimeout><encoder class=\"ch.qos.logback.classic.encoder.PatternLayoutEncoder\"><pattern>"
+        + PATTERN + "</pattern></encoder></appender>";
+  }
+
+  private static String ours(int port) {
+    return "<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\"><host>127.0.0.1</host><port>"
+        + port + "</port><overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>"
+        + "<encoder><pattern>" + PATTERN + "</pattern></encoder></appender>";
+  }
+
+  private static LoggerContext configure(String appenderXml) throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.setMDCAdapter(new LogbackMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    String xml = "<configuration>" + appenderXml + "<root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>";
+    configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    return context;
+  }
+
+  private static double throughput(String name, AppenderXml appender) throws Exception {
+    double[] rates = new double[ROUNDS - 1];
+    for (int round = 0; round < ROUNDS; round++) {
+      try (CountingSink sink = new CountingSink()) {
+        LoggerContext context = configure(appender.of(sink.port()));
+        Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
+        long start = System.nanoTime();
+        for (int i = 0; i < EVENTS; i++) {
+          logger.info(MESSAGE, i);
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        if (name.startsWith("plain")) {
+          context.stop(); // its bytes sit in a buffer until flushed
+        }
+        while (sink.records() < EVENTS && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        long elapsed = System.nanoTime() - start;
+        context.stop();
+        if (sink.records() < EVENTS) {
+          throw new IllegalStateException(name + " delivered " + sink.records() + " of " + EVENTS);
+        }
+        if (round > 0) {
+          rates[round - 1] = EVENTS / (elapsed / 1e9);
+        }
+      }
+    }
+    Arrays.sort(rates);
+    double median = rates[rates.length / 2];
+    System.out.printf("%-40s %,15.0f %,15.0f%n", name, median, rates[rates.length - 1]);
+    return median;
+  }
+
+  /** Time from a reset of the primary to the first event at failover1, logging every 50 microseconds. */
+  private static void failoverLatency() throws Exception {
+    List<Double> millis = new ArrayList<>();
+    for (int trial = 0; trial < 21; trial++) {
+      try (CountingSink primary = new CountingSink(); CountingSink failover = new CountingSink()) {
+        LoggerContext context = configure("<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"
+            + "<host>127.0.0.1</host><port>" + primary.port() + "</port><encoder><pattern>%msg%n</pattern></encoder>"
+            + "<failover><servers><server>127.0.0.1:" + failover.port() + "</server></servers></failover></appender>");
+        Logger logger = context.getLogger("latency");
+        FailoverSocketAppender<?> appender = (FailoverSocketAppender<?>) context.getLogger("ROOT").getAppender("OUT");
+        while (primary.records() < 100) {
+          logger.info("warm");
+          java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
+        long resetAt = System.nanoTime();
+        primary.kill();
+        long deadline = resetAt + Duration.ofSeconds(5).toNanos();
+        while (failover.firstRecordAt() == 0 && System.nanoTime() < deadline) {
+          logger.info("after reset");
+          java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+        }
+        if (trial > 0 && failover.firstRecordAt() != 0) {
+          millis.add((failover.firstRecordAt() - resetAt) / 1e6);
+        }
+        if (appender.getStatus().failovers() != 1) {
+          throw new IllegalStateException("expected one failover: " + appender.getStatus());
+        }
+        context.stop();
+      }
+    }
+    millis.sort(Double::compare);
+    System.out.printf("%nFailover after a reset, while logging every 50 us (%d trials): median %.2f ms, p90 %.2f ms, max %.2f ms%n",
+        millis.size(), millis.get(millis.size() / 2), millis.get((int) (millis.size() * 0.9)), millis.get(millis.size() - 1));
+  }
+}

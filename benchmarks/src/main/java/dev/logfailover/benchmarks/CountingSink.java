@@ -1,0 +1,101 @@
+package dev.logfailover.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A collector that only counts newline-terminated records, as fast as loopback allows, so that the
+ * sender is what is measured. Can reset its connections (RST) to measure failover. Thread-safe.
+ */
+final class CountingSink implements AutoCloseable {
+  private final ServerSocket listener;
+  private final AtomicLong records = new AtomicLong();
+  private final AtomicLong firstRecordAt = new AtomicLong();
+  private volatile Socket current;
+
+  CountingSink() throws IOException {
+    listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    Thread acceptor = new Thread(this::accept, "sink-" + port());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  long records() {
+    return records.get();
+  }
+
+  /** System.nanoTime() of the first record since the last {@link #resetCount()}, or 0. */
+  long firstRecordAt() {
+    return firstRecordAt.get();
+  }
+
+  void resetCount() {
+    records.set(0);
+    firstRecordAt.set(0);
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket socket = listener.accept();
+        current = socket;
+        Thread reader = new Thread(() -> count(socket), "sink-reader");
+        reader.setDaemon(true);
+        reader.start();
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void count(Socket socket) {
+    byte[] buffer = new byte[256 * 1024];
+    try (InputStream in = socket.getInputStream()) {
+      int read;
+      while ((read = in.read(buffer)) > 0) {
+        long lines = 0;
+        for (int i = 0; i < read; i++) {
+          if (buffer[i] == '\n') {
+            lines++;
+          }
+        }
+        if (lines > 0) {
+          firstRecordAt.compareAndSet(0, System.nanoTime());
+          records.addAndGet(lines);
+        }
+      }
+    } catch (IOException reset) {
+      // The connection ended.
+    }
+  }
+
+  /** Resets the current connection (RST) and stops listening, as a killed collector would. */
+  void kill() throws IOException {
+    listener.close();
+    Socket socket = current;
+    if (socket != null) {
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      kill();
+    } catch (IOException alreadyClosed) {
+      // The reader closed it at the end of the stream.
+    }
+  }
+}
