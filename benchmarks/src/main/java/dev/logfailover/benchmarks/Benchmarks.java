@@ -14,7 +14,9 @@ import java.util.List;
 
 /**
  * Delivered events per second, side by side, for three ways to ship Logback events over loopback
- * TCP with the same ~150-byte PatternLayoutEncoder records into the same counting sink:
+ * TCP into the same counting sink, with the same encoder for all three in each table (a pattern
+ * of ~150-byte lines, then logstash-logback-encoder's own JSON encoder), from one and from two
+ * logging threads:
  * a plain buffered socket (Logback's OutputStreamAppender, no flush per event), logstash-logback-
  * encoder's LogstashTcpSocketAppender, and ours. All three are set to wait rather than drop when
  * their buffer is full, so "delivered" is every event. Then the failover time: from the primary's
@@ -26,16 +28,30 @@ public final class Benchmarks {
   private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
   private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
 
+  /** The encoders compared: the same one for every appender in a table. */
+  private static final String PATTERN_ENCODER = "<encoder><pattern>" + PATTERN + "</pattern></encoder>";
+  private static final String JSON_ENCODER = "<encoder class=\"net.logstash.logback.encoder.LogstashEncoder\"/>";
+
   public static void main(String[] args) throws Exception {
-    System.out.printf("Throughput: %,d events of about 150 bytes per round, %d rounds (first is warm-up), %d cores%n%n",
+    System.out.printf("Throughput: %,d events per round, %d rounds (first is warm-up), %d cores%n",
         EVENTS, ROUNDS, Runtime.getRuntime().availableProcessors());
-    System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
-    double plain = throughput("plain buffered socket", Benchmarks::plainSocket);
-    double logstash = throughput("logstash-logback-encoder TCP appender", Benchmarks::logstash);
-    double ours = throughput("logfailover FailoverSocketAppender", Benchmarks::ours);
-    System.out.printf("%nlogfailover: %.2fx logstash-logback-encoder, %.0f%% of a plain buffered socket%n",
-        ours / logstash, 100 * ours / plain);
+    for (String encoder : List.of(PATTERN_ENCODER, JSON_ENCODER)) {
+      for (int threads : new int[] {1, 2}) {
+        compare(encoder, threads);
+      }
+    }
     failoverLatency();
+  }
+
+  private static void compare(String encoder, int threads) throws Exception {
+    String encoderName = encoder == PATTERN_ENCODER ? "PatternLayoutEncoder, ~150-byte lines" : "LogstashEncoder (JSON)";
+    System.out.printf("%n%s, %d logging thread%s%n", encoderName, threads, threads == 1 ? "" : "s");
+    System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
+    double plain = throughput("plain buffered socket", port -> plainSocket(port, encoder), threads);
+    double logstash = throughput("logstash-logback-encoder TCP appender", port -> logstash(port, encoder), threads);
+    double ours = throughput("logfailover FailoverSocketAppender", port -> ours(port, encoder), threads);
+    System.out.printf("=> logfailover: %.2fx logstash-logback-encoder, %.0f%% of a plain buffered socket%n",
+        ours / logstash, 100 * ours / plain);
   }
 
   @FunctionalInterface
@@ -43,21 +59,19 @@ public final class Benchmarks {
     String of(int port);
   }
 
-  private static String plainSocket(int port) {
+  private static String plainSocket(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"dev.logfailover.benchmarks.BufferedSocketAppender\"><port>" + port
-        + "</port><immediateFlush>false</immediateFlush><encoder><pattern>" + PATTERN + "</pattern></encoder></appender>";
+        + "</port><immediateFlush>false</immediateFlush>" + encoder + "</appender>";
   }
 
-  private static String logstash(int port) {
+  private static String logstash(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"net.logstash.logback.appender.LogstashTcpSocketAppender\"><destination>127.0.0.1:"
-        + port + "</destination><appendTimeout>-1</appendTimeout><encoder class=\"ch.qos.logback.classic.encoder.PatternLayoutEncoder\"><pattern>"
-        + PATTERN + "</pattern></encoder></appender>";
+        + port + "</destination><appendTimeout>-1</appendTimeout>" + encoder + "</appender>";
   }
 
-  private static String ours(int port) {
+  private static String ours(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\"><host>127.0.0.1</host><port>"
-        + port + "</port><overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>"
-        + "<encoder><pattern>" + PATTERN + "</pattern></encoder></appender>";
+        + port + "</port><overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>" + encoder + "</appender>";
   }
 
   private static LoggerContext configure(String appenderXml) throws Exception {
@@ -70,15 +84,26 @@ public final class Benchmarks {
     return context;
   }
 
-  private static double throughput(String name, AppenderXml appender) throws Exception {
+  private static double throughput(String name, AppenderXml appender, int threads) throws Exception {
     double[] rates = new double[ROUNDS - 1];
     for (int round = 0; round < ROUNDS; round++) {
       try (CountingSink sink = new CountingSink()) {
         LoggerContext context = configure(appender.of(sink.port()));
         Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
         long start = System.nanoTime();
-        for (int i = 0; i < EVENTS; i++) {
-          logger.info(MESSAGE, i);
+        List<Thread> loggers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int first = t;
+          Thread thread = new Thread(() -> {
+            for (int i = first; i < EVENTS; i += threads) {
+              logger.info(MESSAGE, i);
+            }
+          }, "logging-" + t);
+          loggers.add(thread);
+          thread.start();
+        }
+        for (Thread thread : loggers) {
+          thread.join();
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         if (name.startsWith("plain")) {
