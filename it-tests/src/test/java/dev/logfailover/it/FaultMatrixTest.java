@@ -104,8 +104,13 @@ class FaultMatrixTest {
     return setup;
   }
 
-  /** Logs for {@code loggingFor}, striking at FAULT_AT and healing at HEAL_AT, then counts. */
   private Outcome run(AppenderDriver driver, Setup setup, Duration loggingFor, Step fault, Step heal) throws Exception {
+    return run(driver, setup, loggingFor, fault, heal, HEAL_AT);
+  }
+
+  /** Logs for {@code loggingFor}, striking at FAULT_AT and healing at {@code healAt}, then counts. */
+  private Outcome run(AppenderDriver driver, Setup setup, Duration loggingFor, Step fault, Step heal, Duration healAt)
+      throws Exception {
     driver.start(setup);
     long start = System.nanoTime();
     long worst = 0;
@@ -118,7 +123,7 @@ class FaultMatrixTest {
         fault.run();
         struck = true;
       }
-      if (!healed && now >= HEAL_AT.toNanos()) {
+      if (!healed && now >= healAt.toNanos()) {
         heal.run();
         healed = true;
       }
@@ -193,16 +198,30 @@ class FaultMatrixTest {
     void run() throws Exception;
   }
 
+  /** What a fault does to the primary collector; may act at once, before logging starts. */
+  @FunctionalInterface
+  interface PrimaryStep {
+    Step on(SyslogNg primary) throws Exception;
+  }
+
+  /** A primary and a failover1 syslog-ng; {@code fault} and {@code heal} act on the primary. */
+  private Outcome primaryAndFailover(String framework, Duration loggingFor, PrimaryStep fault, PrimaryStep heal)
+      throws Exception {
+    SyslogNg primary = syslogNg("primary");
+    SyslogNg failover1 = syslogNg("failover1");
+    return run(driver(framework), setup("127.0.0.1", primary.port, failover1), loggingFor, fault.on(primary),
+        heal.on(primary));
+  }
+
+  private static final PrimaryStep UNTOUCHED = primary -> () -> { };
+
   private static final Step NOTHING = () -> { };
 
   @Order(1)
   @ParameterizedTest(name = "collector killed (RST): {0}")
   @ValueSource(strings = {"logback", "log4j2"})
   void collectorKilled(String framework) throws Exception {
-    SyslogNg primary = syslogNg("primary");
-    SyslogNg failover1 = syslogNg("failover1");
-    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
-        primary::kill, NOTHING);
+    Outcome outcome = primaryAndFailover(framework, LOGGING_FOR, primary -> primary::kill, UNTOUCHED);
     record("collector killed (SIGKILL)", framework, outcome, "lost: only what the dead collector had not read");
     assertCommon(outcome);
     assertThat(outcome.lost()).isLessThan(200);
@@ -212,10 +231,7 @@ class FaultMatrixTest {
   @ParameterizedTest(name = "collector stopped (FIN): {0}")
   @ValueSource(strings = {"logback", "log4j2"})
   void collectorStoppedGracefully(String framework) throws Exception {
-    SyslogNg primary = syslogNg("primary");
-    SyslogNg failover1 = syslogNg("failover1");
-    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
-        primary::stop, NOTHING);
+    Outcome outcome = primaryAndFailover(framework, LOGGING_FOR, primary -> primary::stop, UNTOUCHED);
     record("collector stopped (SIGTERM)", framework, outcome, "lost: only what the collector had not read at exit");
     assertCommon(outcome);
     assertThat(outcome.lost()).isLessThan(200);
@@ -225,10 +241,7 @@ class FaultMatrixTest {
   @ParameterizedTest(name = "collector frozen, then resumes: {0}")
   @ValueSource(strings = {"logback", "log4j2"})
   void collectorFrozenThenResumes(String framework) throws Exception {
-    SyslogNg primary = syslogNg("primary");
-    SyslogNg failover1 = syslogNg("failover1");
-    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
-        primary::freeze, primary::thaw);
+    Outcome outcome = primaryAndFailover(framework, LOGGING_FOR, primary -> primary::freeze, primary -> primary::thaw);
     record("collector frozen 1 s, then resumes (SIGSTOP, SIGCONT)", framework, outcome, "lost 0");
     assertCommon(outcome);
     assertThat(outcome.lost()).isZero();
@@ -238,11 +251,12 @@ class FaultMatrixTest {
   @ParameterizedTest(name = "collector frozen for good: {0}")
   @ValueSource(strings = {"logback", "log4j2"})
   void collectorFrozenForGood(String framework) throws Exception {
-    SyslogNg primary = syslogNg("primary");
-    SyslogNg failover1 = syslogNg("failover1");
-    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR,
-        primary::freeze, NOTHING);
-    primary.thaw();
+    SyslogNg[] frozen = new SyslogNg[1];
+    Outcome outcome = primaryAndFailover(framework, LOGGING_FOR, primary -> {
+      frozen[0] = primary;
+      return primary::freeze;
+    }, UNTOUCHED);
+    frozen[0].thaw();
     record("collector frozen for good (SIGSTOP)", framework, outcome,
         "lost: what its kernel accepted (up to its receive buffer, tcp_rmem) before the write stalled");
     assertCommon(outcome);
@@ -253,10 +267,10 @@ class FaultMatrixTest {
   @ParameterizedTest(name = "connection refused: {0}")
   @ValueSource(strings = {"logback", "log4j2"})
   void connectionRefused(String framework) throws Exception {
-    SyslogNg primary = syslogNg("primary");
-    SyslogNg failover1 = syslogNg("failover1");
-    primary.stop();
-    Outcome outcome = run(driver(framework), setup("127.0.0.1", primary.port, failover1), LOGGING_FOR, NOTHING, NOTHING);
+    Outcome outcome = primaryAndFailover(framework, LOGGING_FOR, primary -> {
+      primary.stop();
+      return NOTHING;
+    }, UNTOUCHED);
     record("primary refuses connections", framework, outcome, "lost 0");
     assertCommon(outcome);
     assertThat(outcome.lost()).isZero();
@@ -290,34 +304,12 @@ class FaultMatrixTest {
     };
     AppenderDriver driver = driver(framework);
     Setup setup = setup("127.0.0.1", primary.port, failover1);
-    Outcome outcome = runWithHealAt(driver, setup, Duration.ofSeconds(12), bothDown, bothBack, Duration.ofSeconds(11));
+    Outcome outcome = run(driver, setup, Duration.ofSeconds(12), bothDown, bothBack, Duration.ofSeconds(11));
     record("all collectors down 10 s, then back", framework, outcome, "lost 0 (within queueSize)");
     assertCommon(outcome);
     assertThat(outcome.lost()).isLessThan(200);
   }
 
-  private Outcome runWithHealAt(AppenderDriver driver, Setup setup, Duration loggingFor, Step fault, Step heal,
-      Duration healAt) throws Exception {
-    long[] startedAt = new long[1];
-    boolean[] healed = new boolean[1];
-    Step timedHeal = NOTHING;
-    // The common run() heals at HEAL_AT; this fault heals later, from the logging loop's own clock.
-    return run(driver, setup, loggingFor, () -> {
-      startedAt[0] = System.nanoTime();
-      fault.run();
-      Thread healer = new Thread(() -> {
-        LockSupport.parkNanos(healAt.minus(FAULT_AT).toNanos());
-        try {
-          heal.run();
-          healed[0] = true;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }, "fault-healer");
-      healer.start();
-      resources.add(() -> healer.join(20_000));
-    }, timedHeal);
-  }
 
   @Order(8)
   @ParameterizedTest(name = "primary flapping: {0}")
