@@ -1,5 +1,6 @@
 package dev.logfailover.it;
 
+import dev.logfailover.testing.Await;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -61,13 +62,10 @@ abstract class Collector implements AutoCloseable {
   Collector start() throws IOException {
     process = new ProcessBuilder(command()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(processLog().toFile())).start();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!accepts()) {
-      if (!process.isAlive() || System.nanoTime() - deadline > 0) {
-        throw new IOException(name + " did not start listening on " + hostAndPort() + "; its log:\n"
-            + Files.readString(processLog()));
-      }
-      pause(20);
+    Await.until(START_TIMEOUT, () -> accepts() || !process.isAlive(), () -> name + " listening on " + hostAndPort());
+    if (!process.isAlive()) {
+      throw new IOException(name + " exited instead of listening on " + hostAndPort() + "; its log:\n"
+          + Files.readString(processLog()));
     }
     return this;
   }
@@ -131,14 +129,8 @@ abstract class Collector implements AutoCloseable {
   }
 
   void awaitMessages(int count) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    int have;
-    while ((have = count()) < count) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError(name + " did not write " + count + " messages in 15 s, has " + have);
-      }
-      pause(20);
-    }
+    Await.until(Duration.ofSeconds(15), () -> count() >= count,
+        () -> name + " to write " + count + " messages, has " + count());
   }
 
   int count() {
@@ -149,14 +141,6 @@ abstract class Collector implements AutoCloseable {
     }
   }
 
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
 
   @Override
   public void close() {
