@@ -87,10 +87,6 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** Nanoseconds from now to the next task, or -1 when none is scheduled. */
-  public synchronized long nanosUntilNextTask() {
-    return tasks.stream().mapToLong(task -> task.dueNanos - ticker.nanoTime()).min().orElse(-1);
-  }
 
   public synchronized int pendingTasks() {
     return tasks.size();

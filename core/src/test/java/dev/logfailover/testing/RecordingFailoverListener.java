@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RecordingFailoverListener implements FailoverListener {
   private final List<String> events = new ArrayList<>();
   private final Map<Endpoint, String> names = new ConcurrentHashMap<>();
-  private volatile long sent;
   private volatile long droppedTotal;
 
   /** Names {@code server} {@code label} in recorded events. */
@@ -44,9 +43,6 @@ public final class RecordingFailoverListener implements FailoverListener {
     return events.stream().filter(event -> event.startsWith(prefix)).toList();
   }
 
-  public long sent() {
-    return sent;
-  }
 
   public long droppedTotal() {
     return droppedTotal;
@@ -107,10 +103,6 @@ public final class RecordingFailoverListener implements FailoverListener {
     record("senderFailed " + error);
   }
 
-  @Override
-  public synchronized void eventsSent(int count) {
-    sent += count;
-  }
 
   @Override
   public void eventsDropped(long count, long total, String reason) {
