@@ -3,6 +3,7 @@ package dev.logfailover;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,22 @@ public final class Durations {
       default:
         throw new ConfigException(option, text,
             "unknown unit '" + unit + "'; use milliseconds (ms), seconds (s), minutes (m) or hours (h)");
+    }
+  }
+
+  /** @throws ConfigException naming {@code option} unless {@code value} is positive */
+  static void requirePositive(String option, Duration value) {
+    Objects.requireNonNull(value, option);
+    if (value.isNegative() || value.isZero()) {
+      throw new ConfigException(option, value, "must be a positive duration");
+    }
+  }
+
+  /** @throws ConfigException naming {@code option} if {@code value} is negative */
+  static void requireNotNegative(String option, Duration value) {
+    Objects.requireNonNull(value, option);
+    if (value.isNegative()) {
+      throw new ConfigException(option, value, "must not be negative");
     }
   }
 }

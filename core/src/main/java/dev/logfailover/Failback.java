@@ -25,7 +25,7 @@ public final class Failback {
       throw new ConfigException("successfulProbesRequired", successfulProbesRequired,
           "must be a positive integer");
     }
-    FailoverConfig.checkPositive("tcpProbeInterval", tcpProbeInterval);
+    Durations.requirePositive("tcpProbeInterval", tcpProbeInterval);
     return new Failback(successfulProbesRequired, tcpProbeInterval);
   }
 

@@ -15,14 +15,6 @@ import java.util.Set;
  * that tie options together.
  */
 public final class FailoverConfig {
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
-  public static final int DEFAULT_QUEUE_SIZE = 8192;
-  public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
-
   private final List<Endpoint> servers;
   private final Transport transport;
   private final Framing framing;
@@ -70,11 +62,6 @@ public final class FailoverConfig {
 
   public Endpoint primary() {
     return servers.get(0);
-  }
-
-  /** The failover servers, without the primary. */
-  public List<Endpoint> failoverServers() {
-    return servers.subList(1, servers.size());
   }
 
   public Transport transport() {
@@ -135,20 +122,6 @@ public final class FailoverConfig {
     return Optional.ofNullable(tls);
   }
 
-  static void checkPositive(String option, Duration value) {
-    Objects.requireNonNull(value, option);
-    if (value.isNegative() || value.isZero()) {
-      throw new ConfigException(option, value, "must be a positive duration");
-    }
-  }
-
-  private static void checkNotNegative(String option, Duration value) {
-    Objects.requireNonNull(value, option);
-    if (value.isNegative()) {
-      throw new ConfigException(option, value, "must not be negative");
-    }
-  }
-
   @Override
   public String toString() {
     return "FailoverConfig{servers=" + servers + ", transport=" + transport + ", framing=" + framing
@@ -166,14 +139,15 @@ public final class FailoverConfig {
     private final List<String> failoverServers = new ArrayList<>();
     private Transport transport = Transport.TCP;
     private Framing framing = Framing.NEWLINE;
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
-    private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
-    private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
-    private int queueSize = DEFAULT_QUEUE_SIZE;
+    // The defaults of SPEC section 3 (and of the README's option table, dev.logfailover.adapter.Option).
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration writeTimeout = Duration.ofSeconds(10);
+    private Duration reconnectDelay = Duration.ofSeconds(1);
+    private Duration maxReconnectDelay = Duration.ofSeconds(30);
+    private int queueSize = 8192;
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
-    private Duration maxBlock = DEFAULT_MAX_BLOCK;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration maxBlock = Duration.ofSeconds(1);
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
     private boolean keepAlive = true;
     private Failback failback;
     private HostResolver resolver = HostResolver.SYSTEM;
@@ -213,25 +187,25 @@ public final class FailoverConfig {
     }
 
     public Builder connectTimeout(Duration connectTimeout) {
-      checkPositive("connectTimeout", connectTimeout);
+      Durations.requirePositive("connectTimeout", connectTimeout);
       this.connectTimeout = connectTimeout;
       return this;
     }
 
     public Builder writeTimeout(Duration writeTimeout) {
-      checkPositive("writeTimeout", writeTimeout);
+      Durations.requirePositive("writeTimeout", writeTimeout);
       this.writeTimeout = writeTimeout;
       return this;
     }
 
     public Builder reconnectDelay(Duration reconnectDelay) {
-      checkPositive("reconnectDelay", reconnectDelay);
+      Durations.requirePositive("reconnectDelay", reconnectDelay);
       this.reconnectDelay = reconnectDelay;
       return this;
     }
 
     public Builder maxReconnectDelay(Duration maxReconnectDelay) {
-      checkPositive("maxReconnectDelay", maxReconnectDelay);
+      Durations.requirePositive("maxReconnectDelay", maxReconnectDelay);
       this.maxReconnectDelay = maxReconnectDelay;
       return this;
     }
@@ -250,13 +224,13 @@ public final class FailoverConfig {
     }
 
     public Builder maxBlock(Duration maxBlock) {
-      checkNotNegative("maxBlock", maxBlock);
+      Durations.requireNotNegative("maxBlock", maxBlock);
       this.maxBlock = maxBlock;
       return this;
     }
 
     public Builder shutdownTimeout(Duration shutdownTimeout) {
-      checkNotNegative("shutdownTimeout", shutdownTimeout);
+      Durations.requireNotNegative("shutdownTimeout", shutdownTimeout);
       this.shutdownTimeout = shutdownTimeout;
       return this;
     }

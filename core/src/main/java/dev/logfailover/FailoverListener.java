@@ -44,6 +44,12 @@ public interface FailoverListener {
   default void eventsSent(int count) {}
 
   /**
+   * {@code count} events that the failed server may have taken (written in full, not yet
+   * acknowledged) will be sent again to the next one: at most this many duplicates (F14).
+   */
+  default void eventsResent(int count) {}
+
+  /**
    * The sender thread met an error it has no rule for (a bug): it stops, and what it could not
    * send is counted as dropped. Reported so that it is never silent.
    */

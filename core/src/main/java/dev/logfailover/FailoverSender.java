@@ -1,24 +1,32 @@
 package dev.logfailover;
 
-import dev.logfailover.internal.sender.RealFailoverSender;
+import dev.logfailover.internal.sender.Engine;
 import java.util.List;
 
 /**
  * One appender's failover engine: a bounded queue, a background sender thread that owns the
- * connection, and (in failback mode) a prober. The appenders of both frameworks sit on it.
+ * connection, and (in failback mode) a prober. The appenders of both frameworks sit on it; the
+ * engine itself is internal and knows nothing of this class.
  *
  * <p>Threading: {@link #send} is thread-safe and never waits on the network; {@link #start} and
  * {@link #stop} are called by the framework's lifecycle, one at a time.
  */
-public interface FailoverSender {
+public final class FailoverSender {
+  private final Engine engine;
+
+  private FailoverSender(Engine engine) {
+    this.engine = engine;
+  }
 
   /** Creates a stopped engine for {@code config}, reporting to {@code listener}. */
-  static FailoverSender create(FailoverConfig config, FailoverListener listener) {
-    return RealFailoverSender.create(config, listener);
+  public static FailoverSender create(FailoverConfig config, FailoverListener listener) {
+    return new FailoverSender(Engine.create(config, listener));
   }
 
   /** Starts the sender thread; the first attempt goes to the primary (F1). */
-  void start();
+  public void start() {
+    engine.start();
+  }
 
   /**
    * Queues one encoded record (without framing; one trailing line separator is dropped). Records
@@ -27,22 +35,30 @@ public interface FailoverSender {
    * block}, or the engine stopping or stopped; every drop is counted. Also false, without a drop,
    * once the engine {@link #isRetired() retired}.
    */
-  boolean send(byte[] record);
+  public boolean send(byte[] record) {
+    return engine.send(record);
+  }
 
   /**
    * Flushes what is queued to the current server, bounded by {@code shutdownTimeout}, then closes
    * every socket and thread (F10). Events still undelivered at the bound are counted as dropped.
    * Idempotent.
    */
-  void stop();
+  public void stop() {
+    engine.stop();
+  }
 
-  boolean isStarted();
+  public boolean isStarted() {
+    return engine.isStarted();
+  }
 
   /**
    * Before {@link #start}: records a predecessor handed off, to be sent before anything queued
    * here. They are not bound by {@code queueSize}: a reconfiguration never drops an event.
    */
-  void carryOver(List<byte[]> records);
+  public void carryOver(List<byte[]> records) {
+    engine.carryOver(records);
+  }
 
   /**
    * Hands this engine's work to a successor (a reconfiguration of the logging framework): stops
@@ -50,10 +66,17 @@ public interface FailoverSender {
    * successor's {@link #carryOver}. Afterwards {@link #send} refuses without counting a drop and
    * {@link #isRetired()} is true, so a caller that raced the hand-off sends to the successor.
    */
-  List<byte[]> handOff();
+  public List<byte[]> handOff() {
+    return engine.handOff();
+  }
 
   /** True once {@link #handOff()} has begun. */
-  boolean isRetired();
+  public boolean isRetired() {
+    return engine.isRetired();
+  }
 
-  FailoverStatus status();
+  /** A snapshot of where it sends and the counters; keeps answering after stop. */
+  public FailoverStatus status() {
+    return engine.status();
+  }
 }

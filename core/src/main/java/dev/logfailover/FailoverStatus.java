@@ -13,6 +13,7 @@ public record FailoverStatus(
     List<ServerStatus> servers,
     long eventsSent,
     long eventsDropped,
+    long resent,
     long failovers,
     long failbacks,
     long probesSucceeded,
@@ -47,7 +48,7 @@ public record FailoverStatus(
   public String toString() {
     StringBuilder text = new StringBuilder()
         .append(mode).append(" mode, current ").append(currentServer.map(Endpoint::toString).orElse("none"))
-        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped)
+        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped).append(", resent ").append(resent)
         .append(", failovers ").append(failovers).append(", failbacks ").append(failbacks)
         .append(", probes ok ").append(probesSucceeded).append(", probes failed ").append(probesFailed);
     for (ServerStatus server : servers) {

@@ -18,6 +18,9 @@ public interface FailoverStatusMXBean {
 
   long getEventsDropped();
 
+  /** Events sent again after a failure: an upper bound of duplicates. */
+  long getResent();
+
   long getFailovers();
 
   long getFailbacks();

@@ -3,8 +3,8 @@ package dev.logfailover.log4j2;
 import dev.logfailover.ConfigException;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.FailoverStatus;
-import dev.logfailover.Framing;
-import dev.logfailover.TextOptions;
+import dev.logfailover.adapter.Option;
+import dev.logfailover.adapter.TextOptions;
 import java.io.Serializable;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.core.Appender;
@@ -52,8 +52,6 @@ public final class FailoverSocketAppender extends AbstractAppender {
   public void start() {
     setStarting();
     manager.install(config);
-    LOGGER.info("[{}] started, sending to {} in {} mode", getName(), config.servers(),
-        config.failback().isPresent() ? "failback" : "round-robin");
     super.start();
   }
 
@@ -72,7 +70,7 @@ public final class FailoverSocketAppender extends AbstractAppender {
     return stopped;
   }
 
-  /** Where the appender sends and how each server fared (SPEC section 5). */
+  /** Where the appender sends and how each server fared (SPEC section 5); null before start, as in Logback. */
   public FailoverStatus getStatus() {
     return manager.status();
   }
@@ -85,6 +83,11 @@ public final class FailoverSocketAppender extends AbstractAppender {
   /**
    * Takes every option as text and checks it with the parsers the Logback appender uses; a bad
    * value is a StatusLogger error naming the option and the value, and no appender is made.
+   *
+   * <p>One attribute field per {@link Option}, named after it, with the public setter Log4j2's
+   * annotation processor requires: Log4j2 injects attributes by field name, and {@link #optionText}
+   * reads them back the same way, so no option is written a third time. OptionsTest checks that
+   * none is missing.
    */
   public static final class Builder extends AbstractAppender.Builder<Builder>
       implements org.apache.logging.log4j.core.util.Builder<FailoverSocketAppender> {
@@ -113,21 +116,17 @@ public final class FailoverSocketAppender extends AbstractAppender {
       if (layout == null) {
         LOGGER.error("{}no layout: add one, e.g. <Rfc5424Layout/>, <PatternLayout/> or <JsonTemplateLayout/>", prefix);
       }
-      TextOptions text = new TextOptions().tlsElementGiven(ssl != null)
-          .set("host", host).set("port", port).set("transport", transport).set("framing", framing)
-          .set("connectTimeout", connectTimeout).set("writeTimeout", writeTimeout)
-          .set("reconnectDelay", reconnectDelay).set("maxReconnectDelay", maxReconnectDelay)
-          .set("queueSize", queueSize).set("overflowPolicy", overflowPolicy).set("maxBlock", maxBlock)
-          .set("shutdownTimeout", shutdownTimeout).set("keepAlive", keepAlive)
-          .set("hostnameVerification", hostnameVerification);
+      TextOptions text = new TextOptions().tlsElementGiven(ssl != null);
+      for (Option option : Option.values()) {
+        text.set(option, optionText(option));
+      }
       if (servers != null) {
         servers.servers().forEach(server -> text.addFailoverServer(server.asText()));
       }
       if (failback != null) {
         text.failback(failback.successfulProbesRequired(), failback.tcpProbeInterval());
       }
-      Framing defaultFraming = layout instanceof Rfc5424Layout ? Framing.OCTET_COUNTING : Framing.NEWLINE;
-      TextOptions.Parsed parsed = text.parse(defaultFraming, verify -> Log4j2Tls.options(ssl, verify));
+      TextOptions.Parsed parsed = text.parse(layout instanceof Rfc5424Layout, verify -> Log4j2Tls.options(ssl, verify));
       parsed.warnings().forEach(warning -> LOGGER.warn("{}{}", prefix, warning));
       for (ConfigException error : parsed.errors()) {
         LOGGER.error("{}{}", prefix, error.getMessage());
@@ -140,6 +139,15 @@ public final class FailoverSocketAppender extends AbstractAppender {
           getConfiguration() == null ? null : getConfiguration().getLoggerContext(), getName());
       return new FailoverSocketAppender(getName(), getFilter(), layout, isIgnoreExceptions(), getPropertyArray(),
           parsed.config(), manager);
+    }
+
+    /** The attribute of {@code option} as written in log4j2.xml, or null. */
+    String optionText(Option option) {
+      try {
+        return (String) Builder.class.getDeclaredField(option.configName()).get(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("the builder has no attribute for option " + option.configName(), e);
+      }
     }
 
     public Builder setHost(String host) {

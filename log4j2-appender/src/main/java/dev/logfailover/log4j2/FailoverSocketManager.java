@@ -1,12 +1,9 @@
 package dev.logfailover.log4j2;
 
 import dev.logfailover.FailoverConfig;
-import dev.logfailover.FailoverSender;
 import dev.logfailover.FailoverStatus;
-import dev.logfailover.internal.status.StatusMBean;
-import dev.logfailover.internal.status.StatusReportingListener;
+import dev.logfailover.adapter.AppenderEngine;
 import java.util.concurrent.TimeUnit;
-import javax.management.JMException;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractManager;
 import org.apache.logging.log4j.core.appender.ManagerFactory;
@@ -29,9 +26,7 @@ final class FailoverSocketManager extends AbstractManager {
   private record Key(LoggerContext context, String appenderName) {}
 
   private final String appenderName;
-  private volatile FailoverSender current;
-  /** Guarded by this. */
-  private StatusMBean mbean;
+  private volatile AppenderEngine current;
 
   private FailoverSocketManager(String managerName, Key key) {
     super(key.context(), managerName);
@@ -46,33 +41,26 @@ final class FailoverSocketManager extends AbstractManager {
 
   /** Starts an engine for {@code config}; an engine already running hands its backlog to it. */
   synchronized void install(FailoverConfig config) {
-    FailoverSender next = FailoverSender.create(config,
-        StatusReportingListener.forAppender(appenderName, new StatusLoggerSink()));
-    FailoverSender previous = current;
+    AppenderEngine next = AppenderEngine.create(appenderName, config, new StatusLoggerSink());
+    AppenderEngine previous = current;
     // From here on, logging threads queue into the new engine; it sends the old backlog first.
     current = next;
-    if (previous != null) {
-      next.carryOver(previous.handOff());
-    }
-    next.start();
-    try {
-      mbean = StatusMBean.register(appenderName, next::status);
-    } catch (JMException | RuntimeException e) {
-      logWarn("[" + appenderName + "] cannot publish the status MBean; getStatus() still works", e);
-    }
+    next.start(previous);
   }
 
   /** Queues a record; never waits on the network (F9). */
   void send(byte[] record) {
-    FailoverSender target = current;
+    AppenderEngine target = current;
     // A reconfiguration may retire the engine between reading it and queueing: follow it.
     while (!target.send(record) && target.isRetired()) {
       target = current;
     }
   }
 
+  /** Null before the first appender of this name started. */
   FailoverStatus status() {
-    return current.status();
+    AppenderEngine engine = current;
+    return engine == null ? null : engine.status();
   }
 
   /** The last appender of this name is gone: flush, bounded by shutdownTimeout (F10). */
@@ -80,10 +68,6 @@ final class FailoverSocketManager extends AbstractManager {
   protected synchronized boolean releaseSub(long timeout, TimeUnit timeUnit) {
     if (current != null) {
       current.stop();
-    }
-    if (mbean != null) {
-      mbean.unregister();
-      mbean = null;
     }
     return true;
   }

@@ -1,6 +1,6 @@
 package dev.logfailover.log4j2;
 
-import dev.logfailover.internal.status.StatusSink;
+import dev.logfailover.adapter.StatusSink;
 import org.apache.logging.log4j.status.StatusLogger;
 
 /** Our status messages, to Log4j2's StatusLogger. Thread-safe. */

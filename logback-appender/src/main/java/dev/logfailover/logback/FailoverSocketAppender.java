@@ -4,17 +4,13 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.net.ssl.SSLConfiguration;
 import dev.logfailover.FailoverConfig;
-import dev.logfailover.FailoverListener;
-import dev.logfailover.FailoverSender;
 import dev.logfailover.FailoverStatus;
-import dev.logfailover.Framing;
-import dev.logfailover.TextOptions;
-import dev.logfailover.internal.status.StatusMBean;
-import dev.logfailover.internal.status.StatusReportingListener;
-import dev.logfailover.internal.status.StatusSink;
-import java.util.LinkedHashMap;
+import dev.logfailover.adapter.AppenderEngine;
+import dev.logfailover.adapter.Option;
+import dev.logfailover.adapter.StatusSink;
+import dev.logfailover.adapter.TextOptions;
+import java.util.EnumMap;
 import java.util.Map;
-import javax.management.JMException;
 
 /**
  * Ships events to a primary collector over TCP and, when it fails, to the failover servers (SPEC
@@ -31,14 +27,12 @@ import javax.management.JMException;
  */
 public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   private Encoder<E> encoder;
-  /** Options as written, by their SPEC names; parsed at start by {@link TextOptions}. */
-  private final Map<String, String> options = new LinkedHashMap<>();
+  /** Options as written; parsed at start by {@link TextOptions}. */
+  private final Map<Option, String> options = new EnumMap<>(Option.class);
   private SSLConfiguration ssl;
   private FailoverSettings failover;
 
-  private volatile FailoverConfig config;
-  private volatile FailoverSender sender;
-  private StatusMBean mbean;
+  private volatile AppenderEngine engine;
 
   @Override
   public void start() {
@@ -50,17 +44,9 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       addError(prefix() + "not started: fix the errors above");
       return;
     }
-    config = built;
-    sender = FailoverSender.create(built, statusListener());
-    sender.start();
-    FailoverSender started = sender;
-    try {
-      mbean = StatusMBean.register(getName(), started::status);
-    } catch (JMException | RuntimeException e) {
-      addWarn(prefix() + "cannot publish the status MBean; getStatus() still works", e);
-    }
-    addInfo(prefix() + "started, sending to " + built.servers() + " in "
-        + (built.failback().isPresent() ? "failback" : "round-robin") + " mode");
+    AppenderEngine started = AppenderEngine.create(getName(), built, statusSink());
+    started.start(null);
+    engine = started;
     super.start();
   }
 
@@ -89,15 +75,15 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
         text.failback(failback.getSuccessfulProbesRequired(), failback.getTcpProbeInterval());
       }
     }
-    Framing defaultFraming = encoder instanceof Rfc5424Encoder ? Framing.OCTET_COUNTING : Framing.NEWLINE;
-    TextOptions.Parsed parsed = text.parse(defaultFraming, verify -> LogbackTls.options(ssl, verify, this));
+    TextOptions.Parsed parsed = text.parse(encoder instanceof Rfc5424Encoder,
+        verify -> LogbackTls.options(ssl, verify, this));
     parsed.warnings().forEach(warning -> addWarn(prefix() + warning));
     parsed.errors().forEach(error -> addError(prefix() + error.getMessage()));
     return encoderReady && parsed.isValid() ? parsed.config() : null;
   }
 
-  private FailoverListener statusListener() {
-    StatusSink sink = new StatusSink() {
+  private StatusSink statusSink() {
+    return new StatusSink() {
       @Override
       public void info(String message) {
         addInfo(message);
@@ -113,13 +99,12 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
         addError(message, cause);
       }
     };
-    return StatusReportingListener.forAppender(getName(), sink);
   }
 
   @Override
   protected void append(E event) {
     // Encoding happens here, on the caller's thread, so the event never crosses threads.
-    sender.send(encoder.encode(event));
+    engine.send(encoder.encode(event));
   }
 
   /** Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket. */
@@ -129,25 +114,19 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       return;
     }
     super.stop();
-    sender.stop();
-    if (mbean != null) {
-      mbean.unregister();
-      mbean = null;
-    }
-    FailoverStatus status = sender.status();
-    addInfo("[" + getName() + "] stopped: " + status.eventsSent() + " events sent, " + status.eventsDropped()
-        + " dropped");
+    engine.stop();
   }
 
-  /** Where the appender sends and how each server fared; null before the first start. */
+  /** Where the appender sends and how each server fared; null before the first start, as in Log4j2. */
   public FailoverStatus getStatus() {
-    FailoverSender current = sender;
+    AppenderEngine current = engine;
     return current == null ? null : current.status();
   }
 
   /** The validated configuration in force; null until started. */
   public FailoverConfig getFailoverConfig() {
-    return config;
+    AppenderEngine current = engine;
+    return current == null ? null : current.config();
   }
 
   public Encoder<E> getEncoder() {
@@ -158,66 +137,73 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     this.encoder = encoder;
   }
 
+  private void set(Option option, String text) {
+    options.put(option, text);
+  }
+
+  // One setter per Option, named after it: Joran finds options by their setters. OptionsTest checks
+  // that none is missing.
+
   /** The primary server's host name or address (required). */
   public void setHost(String host) {
-    options.put("host", host);
+    set(Option.HOST, host);
   }
 
   /** The primary's port, and the default for failover servers; 601 for tcp. */
   public void setPort(String port) {
-    options.put("port", port);
+    set(Option.PORT, port);
   }
 
   /** {@code tcp} (default) or {@code tls}; {@code udp} is refused (F8). */
   public void setTransport(String transport) {
-    options.put("transport", transport);
+    set(Option.TRANSPORT, transport);
   }
 
   /** {@code octet-counting} (default with Rfc5424Encoder) or {@code newline} (default otherwise). */
   public void setFraming(String framing) {
-    options.put("framing", framing);
+    set(Option.FRAMING, framing);
   }
 
   /** Bound of one connect attempt and one probe; {@code 5 seconds}. */
   public void setConnectTimeout(String connectTimeout) {
-    options.put("connectTimeout", connectTimeout);
+    set(Option.CONNECT_TIMEOUT, connectTimeout);
   }
 
   /** A write without progress this long fails the server; {@code 10 seconds}. */
   public void setWriteTimeout(String writeTimeout) {
-    options.put("writeTimeout", writeTimeout);
+    set(Option.WRITE_TIMEOUT, writeTimeout);
   }
 
   /** Wait after a whole pass over the servers failed, doubling up to maxReconnectDelay; {@code 1 second}. */
   public void setReconnectDelay(String reconnectDelay) {
-    options.put("reconnectDelay", reconnectDelay);
+    set(Option.RECONNECT_DELAY, reconnectDelay);
   }
 
   public void setMaxReconnectDelay(String maxReconnectDelay) {
-    options.put("maxReconnectDelay", maxReconnectDelay);
+    set(Option.MAX_RECONNECT_DELAY, maxReconnectDelay);
   }
 
   /** Events held while sending or disconnected; {@code 8192}. */
   public void setQueueSize(String queueSize) {
-    options.put("queueSize", queueSize);
+    set(Option.QUEUE_SIZE, queueSize);
   }
 
   /** {@code drop} (default: drop the newest) or {@code block} (wait up to maxBlock, then drop). */
   public void setOverflowPolicy(String overflowPolicy) {
-    options.put("overflowPolicy", overflowPolicy);
+    set(Option.OVERFLOW_POLICY, overflowPolicy);
   }
 
   public void setMaxBlock(String maxBlock) {
-    options.put("maxBlock", maxBlock);
+    set(Option.MAX_BLOCK, maxBlock);
   }
 
   /** Bound of the flush at stop; {@code 5 seconds}. */
   public void setShutdownTimeout(String shutdownTimeout) {
-    options.put("shutdownTimeout", shutdownTimeout);
+    set(Option.SHUTDOWN_TIMEOUT, shutdownTimeout);
   }
 
   public void setKeepAlive(String keepAlive) {
-    options.put("keepAlive", keepAlive);
+    set(Option.KEEP_ALIVE, keepAlive);
   }
 
   /**
@@ -225,7 +211,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
    * default. Turning it off is reported as a warning at start.
    */
   public void setHostnameVerification(String hostnameVerification) {
-    options.put("hostnameVerification", hostnameVerification);
+    set(Option.HOSTNAME_VERIFICATION, hostnameVerification);
   }
 
   /** Logback's own {@code <ssl>}: key store, trust store, protocol and {@code <parameters>}. */

@@ -68,7 +68,7 @@ class FailoverSocketAppenderConfigTest {
     return Stream.of(
         Arguments.of("<host>h</host><port>0</port>", "port", "0"),
         Arguments.of("<host>h</host><port>70000</port>", "port", "70000"),
-        Arguments.of("<host></host>", "host", "''"),
+        Arguments.of("<host></host>", "host", ""),
         Arguments.of("<host>h</host><failover><servers><server>f1</server></servers>"
             + "<failback><successfulProbesRequired>0</successfulProbesRequired></failback></failover>",
             "successfulProbesRequired", "0"),
@@ -93,7 +93,7 @@ class FailoverSocketAppenderConfigTest {
     try (LogbackFixture logback = LogbackFixture.fromXml(xml)) {
       assertThat(logback.appender().isStarted()).isFalse();
       assertThat(logback.statusMessages(Status.ERROR))
-          .anySatisfy(message -> assertThat(message).contains("'" + option + "'").contains(value.replace("''", "")));
+          .anySatisfy(message -> assertThat(message).contains("Invalid value '" + value).contains("for option '" + option + "'"));
     }
   }
 

@@ -9,7 +9,10 @@ public interface Scheduler {
   /** Runs {@code task} once, {@code delayNanos} from now. */
   Cancellable schedule(Runnable task, long delayNanos);
 
-  /** Stops running tasks; a task already running is let finish. Idempotent. */
+  /**
+   * Runs no further task. A task already running is interrupted (a probe's blocking connect then
+   * ends at once and closes its channel). Idempotent.
+   */
   void shutdown();
 
   /** A scheduled task that may be cancelled before it runs. */

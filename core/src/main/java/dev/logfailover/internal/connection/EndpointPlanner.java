@@ -39,6 +39,11 @@ public final class EndpointPlanner {
     return servers.get(current);
   }
 
+  /** The first server of the list, where every start begins (F1). */
+  public Endpoint primary() {
+    return servers.get(0);
+  }
+
   public boolean isOnPrimary() {
     return current == 0;
   }

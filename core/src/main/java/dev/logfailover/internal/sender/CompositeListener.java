@@ -77,6 +77,12 @@ final class CompositeListener implements FailoverListener {
   }
 
   @Override
+  public void eventsResent(int count) {
+    first.eventsResent(count);
+    second.eventsResent(count);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     first.eventsDropped(count, total, reason);
     second.eventsDropped(count, total, reason);

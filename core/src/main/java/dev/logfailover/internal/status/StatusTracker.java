@@ -24,6 +24,7 @@ public final class StatusTracker implements FailoverListener {
   private final Map<Endpoint, ServerStatus> serverStatus = new ConcurrentHashMap<>();
   private volatile Endpoint current;
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong resent = new AtomicLong();
   private final AtomicLong failovers = new AtomicLong();
   private final AtomicLong failbacks = new AtomicLong();
   private final AtomicLong probesSucceeded = new AtomicLong();
@@ -40,7 +41,7 @@ public final class StatusTracker implements FailoverListener {
     for (Endpoint server : servers) {
       states.add(serverStatus.getOrDefault(server, new ServerStatus(server, ServerState.UNTRIED, Optional.empty())));
     }
-    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped,
+    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(),
         failovers.get(), failbacks.get(), probesSucceeded.get(), probesFailed.get());
   }
 
@@ -96,6 +97,11 @@ public final class StatusTracker implements FailoverListener {
   @Override
   public void eventsSent(int count) {
     sent.addAndGet(count);
+  }
+
+  @Override
+  public void eventsResent(int count) {
+    resent.addAndGet(count);
   }
 
   /** "ExceptionClass: message", the form status messages and {@link FailoverStatus} use. */

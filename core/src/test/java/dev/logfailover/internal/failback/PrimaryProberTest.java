@@ -34,6 +34,7 @@ class PrimaryProberTest {
   private final Endpoint primary = Endpoint.of("x", "primary.test", 601);
   private final List<Long> probeStarts = new ArrayList<>();
   private final List<SocketChannel> handedOver = new ArrayList<>();
+  private final List<SocketChannel> probeSockets = new ArrayList<>();
   private final List<Boolean> script = new ArrayList<>();
   private Duration probeDuration = Duration.ZERO;
   private FakeServer server;
@@ -52,7 +53,9 @@ class PrimaryProberTest {
     if (script.isEmpty() || !script.remove(0)) {
       throw new ConnectException("refused (scripted)");
     }
-    return SocketChannel.open();
+    SocketChannel channel = SocketChannel.open();
+    probeSockets.add(channel);
+    return channel;
   }
 
   private PrimaryProber prober(int required, PrimaryProber.ProbeConnector connector) {
@@ -98,6 +101,8 @@ class PrimaryProberTest {
     assertThat(listener.events()).containsExactly("probeSucceeded 1/3", "probeSucceeded 2/3", "probeFailed",
         "probeSucceeded 1/3", "probeSucceeded 2/3");
     assertThat(handedOver).isEmpty();
+    assertThat(probeSockets).as("the socket of every success short of the required count").hasSize(4)
+        .allSatisfy(socket -> assertThat(socket.isOpen()).as("closed at once").isFalse());
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.logfailover.internal.sender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logfailover.FailoverConfig;
-import dev.logfailover.FailoverSender;
 import dev.logfailover.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandOffTest {
   private SenderFixture fixture;
-  private volatile FailoverSender current;
+  private volatile Engine current;
 
   @AfterEach
   void tearDown() {
@@ -32,15 +31,15 @@ class HandOffTest {
   /** What an adapter does: send to the current engine, again to its successor if it retired meanwhile. */
   private void log(int number) {
     byte[] record = ("event-" + number).getBytes(StandardCharsets.UTF_8);
-    FailoverSender target = current;
+    Engine target = current;
     while (!target.send(record) && target.isRetired()) {
       Thread.onSpinWait();
       target = current;
     }
   }
 
-  private RealFailoverSender successorOf(FailoverSender predecessor, FailoverConfig config) {
-    RealFailoverSender successor = new RealFailoverSender(config, fixture.listener, null, fixture.ticker);
+  private Engine successorOf(Engine predecessor, FailoverConfig config) {
+    Engine successor = fixture.newEngine(config, null);
     current = successor;
     successor.carryOver(predecessor.handOff());
     successor.start();
@@ -56,10 +55,10 @@ class HandOffTest {
     current = fixture.start(config);
     IntStream.range(0, 100).forEach(this::log);
     fixture.listener.awaitEvent("connectFailed failover1");
-    FailoverSender predecessor = current;
+    Engine predecessor = current;
 
     fixture.server(0).restart();
-    FailoverSender successor = successorOf(predecessor, config);
+    Engine successor = successorOf(predecessor, config);
     IntStream.range(100, 150).forEach(this::log);
     Await.until(() -> fixture.server(0).recordCount() >= 150, () -> "150 records at the primary, has "
         + fixture.server(0).recordCount() + "; events " + fixture.listener.events() + "; predecessor "
@@ -78,8 +77,8 @@ class HandOffTest {
     Thread application = new Thread(() -> IntStream.range(0, 50_000).forEach(this::log));
     application.start();
     Await.until(() -> fixture.server(0).recordCount() > 1000, () -> "logging under way");
-    FailoverSender first = current;
-    FailoverSender second = successorOf(first, config);
+    Engine first = current;
+    Engine second = successorOf(first, config);
     successorOf(second, config);
     application.join();
     Await.until(() -> fixture.server(0).recordCount() >= 50_000, () -> "all 50000, have " + fixture.server(0).recordCount());

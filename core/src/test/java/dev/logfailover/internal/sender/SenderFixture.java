@@ -8,11 +8,15 @@ import dev.logfailover.testing.FakeServer;
 import dev.logfailover.testing.FakeTicker;
 import dev.logfailover.testing.ManualScheduler;
 import dev.logfailover.testing.RecordingFailoverListener;
+import dev.logfailover.internal.concurrent.Scheduler;
+import dev.logfailover.internal.transport.SessionFactory;
+import dev.logfailover.internal.transport.Transports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Loopback collectors named {@code primary}, {@code failover1}, ... behind test host names
@@ -25,16 +29,28 @@ final class SenderFixture implements AutoCloseable {
   final ManualScheduler scheduler = new ManualScheduler(ticker);
   final RecordingFailoverListener listener = new RecordingFailoverListener();
   final List<FakeServer> servers = new ArrayList<>();
-  RealFailoverSender sender;
+  Engine sender;
+  /** Makes the transport under test for a configuration; null for the one the configuration names. */
+  private final Function<FailoverConfig, SessionFactory> transport;
   private int nextEvent;
 
   /** Starts {@code count} plain servers: primary, failover1, failover2, ... */
   SenderFixture(int count) throws IOException {
-    this(startPlain(count));
+    this(startPlain(count), null);
   }
 
   /** Uses servers named primary, failover1, ... that the test started. */
   SenderFixture(List<FakeServer> started) {
+    this(started, null);
+  }
+
+  /** Starts {@code count} plain servers and sends to them through the transport {@code transport} makes. */
+  SenderFixture(int count, Function<FailoverConfig, SessionFactory> transport) throws IOException {
+    this(startPlain(count), transport);
+  }
+
+  private SenderFixture(List<FakeServer> started, Function<FailoverConfig, SessionFactory> transport) {
+    this.transport = transport;
     for (FakeServer server : started) {
       servers.add(server);
       resolver.map(server.name() + ".test", "127.0.0.1");
@@ -68,6 +84,9 @@ final class SenderFixture implements AutoCloseable {
         .host("primary.test").port(servers.get(0).port())
         .framing(Framing.OCTET_COUNTING)
         .connectTimeout(Duration.ofSeconds(2))
+        // The clock is fake and probes move it by whole intervals: only tests of stalls set a
+        // write timeout that such a jump could reach.
+        .writeTimeout(Duration.ofHours(1))
         .reconnectDelay(Duration.ofMillis(50))
         .maxReconnectDelay(Duration.ofMillis(200))
         .shutdownTimeout(Duration.ofSeconds(5))
@@ -78,13 +97,33 @@ final class SenderFixture implements AutoCloseable {
     return builder;
   }
 
-  RealFailoverSender start(FailoverConfig config) {
+  Engine start(FailoverConfig config) {
     for (int i = 0; i < servers.size(); i++) {
       listener.name(endpoint(i), servers.get(i).name());
     }
-    sender = new RealFailoverSender(config, listener, scheduler, ticker);
+    sender = newEngine(config, scheduler);
     sender.start();
     return sender;
+  }
+
+  /** An engine for {@code config} on this fixture's clock, listener and transport. */
+  Engine newEngine(FailoverConfig config, Scheduler probeScheduler) {
+    return new Engine(config, listener, probeScheduler, ticker,
+        transport != null ? transport.apply(config) : Transports.forConfig(config));
+  }
+
+  /**
+   * Moves the clock on in steps until {@code condition} holds: for waits that end on the engine's
+   * clock (write timeouts, backoff) while real events, such as a stalled write, happen meanwhile.
+   */
+  void advanceUntil(Duration step, java.util.function.BooleanSupplier condition, String what) {
+    dev.logfailover.testing.Await.until(() -> {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      ticker.advance(step);
+      return false;
+    }, () -> what + "; events " + listener.events());
   }
 
   /** Sends the next {@code count} numbered events, "event-0", "event-1", ... */

@@ -1,8 +1,9 @@
-package dev.logfailover.internal.status;
+package dev.logfailover.adapter;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverListener;
 import dev.logfailover.internal.concurrent.Ticker;
+import dev.logfailover.internal.status.StatusTracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,8 +13,11 @@ import java.time.Duration;
  * the cause, and goes to the framework's status system through a {@link StatusSink}. Messages are
  * rate-limited per kind and server; a message that follows held-back ones says how many.
  *
- * <p>Severity: switches and failures are WARN, drops and "all servers down" are ERROR, connects and
- * probe successes are INFO. Thread-safe.
+ * <p>Severity: run-time conditions (failures, switches, all servers down, drops) are WARN, never
+ * ERROR: an unreachable collector is never a configuration error (F12), and tools that inspect the
+ * framework's status after configuring (Spring Boot fails a start on any ERROR there) must not
+ * mistake it for one. ERROR is left to configuration errors, and to a sender thread that died of a
+ * bug. Connects and probe results are INFO. Thread-safe.
  */
 public final class StatusReportingListener implements FailoverListener {
   private final String appenderName;
@@ -94,7 +98,7 @@ public final class StatusReportingListener implements FailoverListener {
 
   @Override
   public void allServersDown(int failedAttempts, Duration retryIn) {
-    error("allServersDown", "All servers are down (" + failedAttempts + " attempts in a row failed); next attempt in "
+    warn("allServersDown", "All servers are down (" + failedAttempts + " attempts in a row failed); next attempt in "
         + retryIn.toMillis() + " ms, events are queued meanwhile", null);
   }
 
@@ -116,7 +120,7 @@ public final class StatusReportingListener implements FailoverListener {
 
   @Override
   public void eventsDropped(long count, long total, String reason) {
-    error("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
+    warn("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
         null);
   }
 }

@@ -1,9 +1,12 @@
-package dev.logfailover.internal.status;
+package dev.logfailover.adapter;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverStatus;
 import dev.logfailover.FailoverStatusMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.JMException;
@@ -11,10 +14,22 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * Publishes an appender's {@link FailoverStatus} on the platform MBean server while it runs. Each
- * attribute reads a fresh snapshot. Thread-safe.
+ * Publishes an appender's {@link FailoverStatus} on the platform MBean server while it runs, as
+ * {@code dev.logfailover:type=FailoverSocketAppender,name=<appender name>} (SPEC section 5). The
+ * name is written as it is when JMX allows that, and quoted only when it holds a character JMX
+ * reserves ({@code , = : " * ? \\} or a newline). Each attribute reads a fresh snapshot.
+ *
+ * <p>Logback and Log4j2 start a reconfiguration's new appender before they stop the old one of
+ * the same name: the newer bean replaces the older, and the older one's {@link #unregister()}
+ * leaves the newer in place.
+ *
+ * <p>Thread-safe.
  */
 public final class StatusMBean implements FailoverStatusMXBean {
+  /** Which bean holds each name now; guarded by itself. */
+  private static final Map<ObjectName, StatusMBean> REGISTERED = new HashMap<>();
+  private static final Pattern JMX_RESERVED = Pattern.compile("[,=:\"*?\\\\\\n]");
+
   private final Supplier<FailoverStatus> status;
   private final ObjectName name;
 
@@ -25,31 +40,39 @@ public final class StatusMBean implements FailoverStatusMXBean {
 
   /** The object name of the appender called {@code appenderName}. */
   public static ObjectName objectName(String appenderName) throws JMException {
-    return new ObjectName("dev.logfailover:type=FailoverSocketAppender,name=" + ObjectName.quote(appenderName));
+    String value = appenderName.isEmpty() || JMX_RESERVED.matcher(appenderName).find()
+        ? ObjectName.quote(appenderName) : appenderName;
+    return new ObjectName("dev.logfailover:type=FailoverSocketAppender,name=" + value);
   }
 
-  /**
-   * Registers the bean; an older one of the same name (an appender of a previous configuration)
-   * is replaced.
-   */
+  /** Registers the bean, replacing an older one of the same name (an appender being reconfigured). */
   public static StatusMBean register(String appenderName, Supplier<FailoverStatus> status) throws JMException {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     StatusMBean bean = new StatusMBean(status, objectName(appenderName));
-    try {
-      server.registerMBean(bean, bean.name);
-    } catch (InstanceAlreadyExistsException e) {
-      server.unregisterMBean(bean.name);
-      server.registerMBean(bean, bean.name);
+    synchronized (REGISTERED) {
+      try {
+        server.registerMBean(bean, bean.name);
+      } catch (InstanceAlreadyExistsException e) {
+        server.unregisterMBean(bean.name);
+        server.registerMBean(bean, bean.name);
+      }
+      REGISTERED.put(bean.name, bean);
     }
     return bean;
   }
 
-  /** Removes the bean; harmless if already gone. */
+  /** Removes the bean, unless a newer appender's bean has taken the name; harmless if already gone. */
   public void unregister() {
-    try {
-      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-    } catch (JMException ignored) {
-      // Already unregistered, or replaced by a newer appender of the same name.
+    synchronized (REGISTERED) {
+      if (REGISTERED.get(name) != this) {
+        return;
+      }
+      REGISTERED.remove(name);
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+      } catch (JMException ignored) {
+        // Already unregistered by someone else: nothing of ours is left to remove.
+      }
     }
   }
 
@@ -79,6 +102,11 @@ public final class StatusMBean implements FailoverStatusMXBean {
   @Override
   public long getEventsDropped() {
     return status.get().eventsDropped();
+  }
+
+  @Override
+  public long getResent() {
+    return status.get().resent();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.logfailover.internal.status;
+package dev.logfailover.adapter;
 
 /**
  * A logging framework's own status system (Logback's StatusManager, Log4j2's StatusLogger), as

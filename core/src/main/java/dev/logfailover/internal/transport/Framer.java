@@ -1,4 +1,4 @@
-package dev.logfailover.internal.connection;
+package dev.logfailover.internal.transport;
 
 import dev.logfailover.Framing;
 import java.nio.ByteBuffer;

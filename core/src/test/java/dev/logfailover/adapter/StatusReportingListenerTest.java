@@ -1,4 +1,4 @@
-package dev.logfailover.internal.status;
+package dev.logfailover.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,7 @@ class StatusReportingListenerTest {
   private final Endpoint failover1 = Endpoint.of("x", "failover1.example.com", 601);
 
   @Test
-  void F11_everySwitchIsReportedWithTheServersAndTheCause() {
+  void F11_everySwitchIsReportedWithTheServersAndTheCauseAndNoRunTimeConditionIsAnError() {
     listener.failedOver(primary, failover1, new ConnectException("Connection refused"));
     listener.failedBack(failover1, primary);
     listener.allServersDown(3, Duration.ofSeconds(2));
@@ -47,8 +47,8 @@ class StatusReportingListenerTest {
     assertThat(reported).containsExactly(
         "WARN [COLLECTORS] Failed over from primary.example.com:601 to failover1.example.com:601; cause: ConnectException: Connection refused",
         "INFO [COLLECTORS] Failed back to the primary primary.example.com:601 from failover1.example.com:601: its probes succeeded",
-        "ERROR [COLLECTORS] All servers are down (3 attempts in a row failed); next attempt in 2000 ms, events are queued meanwhile",
-        "ERROR [COLLECTORS] Dropped 7 events (9 in all since start): the queue was full",
+        "WARN [COLLECTORS] All servers are down (3 attempts in a row failed); next attempt in 2000 ms, events are queued meanwhile",
+        "WARN [COLLECTORS] Dropped 7 events (9 in all since start): the queue was full",
         "INFO [COLLECTORS] Probe of primary.example.com:601 succeeded (2 of 3 in a row)",
         "INFO [COLLECTORS] Probe of primary.example.com:601 failed: IOException: timed out");
   }

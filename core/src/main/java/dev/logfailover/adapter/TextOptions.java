@@ -1,10 +1,16 @@
-package dev.logfailover;
+package dev.logfailover.adapter;
 
+import dev.logfailover.ConfigException;
+import dev.logfailover.Durations;
+import dev.logfailover.Failback;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.Framing;
+import dev.logfailover.TlsOptions;
+import dev.logfailover.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,7 +36,7 @@ public final class TextOptions {
     }
   }
 
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<Option, String> values = new EnumMap<>(Option.class);
   private final List<String> failoverServers = new ArrayList<>();
   private boolean failback;
   private String successfulProbesRequired;
@@ -38,7 +44,7 @@ public final class TextOptions {
   private boolean tlsElementGiven;
 
   /** Records {@code option}'s text; null means not configured. */
-  public TextOptions set(String option, String text) {
+  public TextOptions set(Option option, String text) {
     if (text != null) {
       values.put(option, text);
     }
@@ -67,41 +73,28 @@ public final class TextOptions {
   /**
    * Parses every option, collecting every error.
    *
-   * @param defaultFraming the framing when none is configured (octet counting for RFC 5424)
+   * @param rfc5424 whether the encoder or layout writes RFC 5424, which makes octet counting the
+   *     default framing (SPEC section 3); newline framing otherwise
    * @param tls makes the TLS settings when the transport is TLS
    */
-  public Parsed parse(Framing defaultFraming, TlsFactory tls) {
+  public Parsed parse(boolean rfc5424, TlsFactory tls) {
     List<ConfigException> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    FailoverConfig.Builder builder = FailoverConfig.builder().framing(defaultFraming);
-    apply(errors, () -> builder.host(values.getOrDefault("host", "")));
-    text("port", errors, text -> builder.port(Endpoint.parsePort("port", text)));
-    Transport transport = Transport.TCP;
-    if (values.containsKey("transport")) {
-      try {
-        transport = Transport.parse("transport", values.get("transport"));
-        builder.transport(transport);
-      } catch (ConfigException e) {
-        errors.add(e);
+    FailoverConfig.Builder builder = FailoverConfig.builder()
+        .framing(rfc5424 ? Framing.OCTET_COUNTING : Framing.NEWLINE);
+    for (Option option : Option.values()) {
+      String text = option == Option.HOST ? values.getOrDefault(option, "") : values.get(option);
+      if (option.isPlain() && text != null) {
+        apply(errors, () -> option.applyTo(builder, text));
       }
     }
-    text("framing", errors, text -> builder.framing(Framing.parse("framing", text)));
-    duration("connectTimeout", errors, builder::connectTimeout);
-    duration("writeTimeout", errors, builder::writeTimeout);
-    duration("reconnectDelay", errors, builder::reconnectDelay);
-    duration("maxReconnectDelay", errors, builder::maxReconnectDelay);
-    duration("maxBlock", errors, builder::maxBlock);
-    duration("shutdownTimeout", errors, builder::shutdownTimeout);
-    text("queueSize", errors, text -> builder.queueSize(parseInt("queueSize", text)));
-    text("overflowPolicy", errors, text -> builder.overflowPolicy(OverflowPolicy.parse("overflowPolicy", text)));
-    text("keepAlive", errors, text -> builder.keepAlive(parseBoolean("keepAlive", text)));
     for (String server : failoverServers) {
       apply(errors, () -> builder.addFailoverServer(server));
     }
     if (failback) {
       apply(errors, () -> builder.failback(parseFailback()));
     }
-    configureTls(transport, builder, tls, errors, warnings);
+    configureTls(transport(), builder, tls, errors, warnings);
     if (!errors.isEmpty()) {
       return new Parsed(null, List.copyOf(errors), List.copyOf(warnings));
     }
@@ -112,9 +105,22 @@ public final class TextOptions {
     }
   }
 
+  /** The transport as configured; a refused one is reported by the main pass, and TLS is not set up. */
+  private Transport transport() {
+    try {
+      return values.containsKey(Option.TRANSPORT)
+          ? Transport.parse(Option.TRANSPORT.configName(), values.get(Option.TRANSPORT)) : Transport.TCP;
+    } catch (ConfigException e) {
+      return null;
+    }
+  }
+
   private void configureTls(Transport transport, FailoverConfig.Builder builder, TlsFactory tls,
       List<ConfigException> errors, List<String> warnings) {
-    String verification = values.get("hostnameVerification");
+    String verification = values.get(Option.HOSTNAME_VERIFICATION);
+    if (transport == null) {
+      return;
+    }
     if (transport != Transport.TLS) {
       if (tlsElementGiven) {
         errors.add(new ConfigException("transport", transport, "a TLS element is given, so the transport must be 'tls'"));
@@ -127,7 +133,7 @@ public final class TextOptions {
     boolean verify = true;
     if (verification != null) {
       try {
-        verify = parseBoolean("hostnameVerification", verification);
+        verify = Option.parseBoolean("hostnameVerification", verification);
       } catch (ConfigException e) {
         errors.add(e);
         return;
@@ -144,7 +150,7 @@ public final class TextOptions {
   private Failback parseFailback() {
     int probes = successfulProbesRequired == null
         ? Failback.DEFAULT_SUCCESSFUL_PROBES_REQUIRED
-        : parseInt("successfulProbesRequired", successfulProbesRequired);
+        : Option.parseInt("successfulProbesRequired", successfulProbesRequired);
     Duration interval = Failback.DEFAULT_TCP_PROBE_INTERVAL;
     if (tcpProbeInterval != null) {
       interval = Durations.parse("tcpProbeInterval", tcpProbeInterval);
@@ -160,42 +166,6 @@ public final class TextOptions {
       step.run();
     } catch (ConfigException e) {
       errors.add(e);
-    }
-  }
-
-  private void text(String option, List<ConfigException> errors, java.util.function.Consumer<String> step) {
-    String text = values.get(option);
-    if (text != null) {
-      apply(errors, () -> step.accept(text.trim()));
-    }
-  }
-
-  /** Parses a duration; a refusal by the builder names the text as written, not "PT0S". */
-  private void duration(String option, List<ConfigException> errors, java.util.function.Consumer<Duration> step) {
-    String text = values.get(option);
-    if (text == null) {
-      return;
-    }
-    try {
-      step.accept(Durations.parse(option, text));
-    } catch (ConfigException e) {
-      errors.add(e.withValue(text));
-    }
-  }
-
-  private static int parseInt(String option, String text) {
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException(option, text, "must be a whole number");
-    }
-  }
-
-  private static boolean parseBoolean(String option, String text) {
-    switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "true": return true;
-      case "false": return false;
-      default: throw new ConfigException(option, text, "must be 'true' or 'false'");
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.logfailover.internal.connection;
+package dev.logfailover.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

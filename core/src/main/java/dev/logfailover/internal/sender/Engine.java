@@ -2,16 +2,24 @@ package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.FailoverListener;
-import dev.logfailover.FailoverSender;
 import dev.logfailover.FailoverStatus;
 import dev.logfailover.OverflowPolicy;
+import dev.logfailover.internal.concurrent.Backoff;
 import dev.logfailover.internal.concurrent.RealScheduler;
 import dev.logfailover.internal.concurrent.Scheduler;
 import dev.logfailover.internal.concurrent.Ticker;
+import dev.logfailover.internal.connection.ConnectAttempt;
+import dev.logfailover.internal.connection.EndpointPlanner;
 import dev.logfailover.internal.connection.TcpConnector;
 import dev.logfailover.internal.failback.FailbackPolicy;
 import dev.logfailover.internal.failback.PrimaryProber;
 import dev.logfailover.internal.status.StatusTracker;
+import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.transport.Outbox;
+import dev.logfailover.internal.transport.SessionFactory;
+import dev.logfailover.internal.transport.Transports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,18 +28,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The {@link FailoverSender}: a bounded queue in front of one {@link SenderLoop} thread, and a
- * {@link PrimaryProber} on a {@link Scheduler} in failback mode.
+ * One appender's failover engine: a bounded queue in front of one {@link SenderLoop} thread, and a
+ * {@link PrimaryProber} on a {@link Scheduler} in failback mode. {@link dev.logfailover.FailoverSender}
+ * is its public face.
  *
  * <p>Threading: {@link #send} is called by any number of application threads and touches only the
- * queue and the drop counter, never the network. {@link #start} and {@link #stop} are serialized by
- * the state's compare-and-set. The scheduler is shut down at stop only if this sender created it.
+ * queue, the drop counter and the doorbell, never the network. {@link #start} and {@link #stop}
+ * are serialized by the state's compare-and-set. The scheduler is shut down at stop only if this
+ * engine created it.
  */
-public final class RealFailoverSender implements FailoverSender {
+public final class Engine {
   /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
   private static final long ABORT_GRACE_MILLIS = 200;
   /** How long a hand-off lets the sender finish its step before interrupting it (nothing is lost). */
   private static final long HAND_OFF_WAIT_MILLIS = 100;
+  /** Records the sender takes from the queue at a time. */
+  static final int MAX_BATCH_RECORDS = 1024;
 
   enum State { NEW, STARTED, STOPPING, HANDED_OFF, STOPPED }
 
@@ -41,6 +53,10 @@ public final class RealFailoverSender implements FailoverSender {
   private final StatusTracker tracker;
   private final Scheduler scheduler;
   private final boolean ownsScheduler;
+  private final Ticker ticker;
+  private final Doorbell doorbell;
+  private final SenderControl control;
+  private final PrimaryProber prober;
   private final SenderLoop loop;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxBlockNanos;
@@ -48,47 +64,54 @@ public final class RealFailoverSender implements FailoverSender {
 
   /**
    * @param scheduler runs the failback probes; null to create (and at stop, shut down) one
-   * @param ticker the clock of the probe schedule
+   * @param ticker the clock of every wait: backoff, timeouts, the stop's budget, probe schedules
+   * @param transport opens sessions of the configured transport
    */
-  public RealFailoverSender(FailoverConfig config, FailoverListener listener, Scheduler scheduler, Ticker ticker) {
+  public Engine(FailoverConfig config, FailoverListener listener, Scheduler scheduler, Ticker ticker,
+      SessionFactory transport) {
     this.config = config;
     this.queue = new ArrayBlockingQueue<>(config.queueSize());
     this.tracker = new StatusTracker(config.servers(),
         config.failback().isPresent() ? FailoverStatus.Mode.FAILBACK : FailoverStatus.Mode.ROUND_ROBIN);
     this.maxBlockNanos = config.maxBlock().toNanos();
+    this.ticker = ticker;
     FailoverListener both = new CompositeListener(tracker, listener);
-    TcpConnector connector = new TcpConnector(config.resolver(), config.connectTimeout(), config.keepAlive());
-    if (config.failback().isPresent()) {
-      this.ownsScheduler = scheduler == null;
-      this.scheduler = scheduler != null ? scheduler : new RealScheduler("logfailover-probe-" + config.primary());
-    } else {
-      this.ownsScheduler = false;
-      this.scheduler = null;
+    try {
+      this.doorbell = Doorbell.open(ticker);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for the sender", e);
     }
-    SenderLoop[] created = new SenderLoop[1];
-    PrimaryProber prober = config.failback()
+    this.control = new SenderControl(doorbell);
+    HandOverSlot handOver = new HandOverSlot(doorbell);
+    TcpConnector connector = new TcpConnector(config.resolver(), config.connectTimeout(), config.keepAlive());
+    this.ownsScheduler = config.failback().isPresent() && scheduler == null;
+    this.scheduler = ownsScheduler ? new RealScheduler("logfailover-probe-" + config.primary()) : scheduler;
+    this.prober = config.failback()
         .map(failback -> new PrimaryProber(config.primary(), new FailbackPolicy(failback), connector::connect,
-            this.scheduler, ticker, both, channel -> created[0].handOver(channel)))
+            this.scheduler, ticker, both, handOver::put))
         .orElse(null);
-    created[0] = new SenderLoop(config, queue, drops, both, connector, prober);
-    this.loop = created[0];
+    Connector sessions = new Connector(new EndpointPlanner(config.servers(), config.failback().isPresent()),
+        new ConnectAttempt(connector, transport, doorbell),
+        new Backoff(config.reconnectDelay(), config.maxReconnectDelay()), prober, handOver, control, doorbell,
+        both, drops);
+    this.loop = new SenderLoop(queue, new Outbox(MAX_BATCH_RECORDS), sessions, control, doorbell, drops, both);
   }
 
-  public static RealFailoverSender create(FailoverConfig config, FailoverListener listener) {
-    return new RealFailoverSender(config, listener, null, Ticker.SYSTEM);
+  /** An engine on the system clock, with the transport the configuration names. */
+  public static Engine create(FailoverConfig config, FailoverListener listener) {
+    return new Engine(config, listener, null, Ticker.SYSTEM, Transports.forConfig(config));
   }
 
-  @Override
   public void start() {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
-      throw new IllegalStateException("a FailoverSender starts once; it is " + state.get());
+      throw new IllegalStateException("an engine starts once; it is " + state.get());
     }
     senderThread = new Thread(loop, "logfailover-sender-" + config.primary());
     senderThread.setDaemon(true);
     senderThread.start();
   }
 
-  @Override
+  /** See {@link dev.logfailover.FailoverSender#send}. */
   public boolean send(byte[] record) {
     State now = state.get();
     if (now == State.HANDED_OFF) {
@@ -99,6 +122,7 @@ public final class RealFailoverSender implements FailoverSender {
       return false;
     }
     if (queue.offer(record) || offerBlocking(record)) {
+      doorbell.ring();
       // A hand-off that began meanwhile may have drained the queue already: take the record back
       // if it is still there, and let the caller send it to the successor.
       return !(state.get() == State.HANDED_OFF && queue.remove(record));
@@ -119,35 +143,35 @@ public final class RealFailoverSender implements FailoverSender {
     }
   }
 
-  @Override
+  /** See {@link dev.logfailover.FailoverSender#carryOver}. */
   public void carryOver(List<byte[]> records) {
     if (state.get() != State.NEW) {
-      throw new IllegalStateException("carry-over records are taken before start; the sender is " + state.get());
+      throw new IllegalStateException("carry-over records are taken before start; the engine is " + state.get());
     }
     loop.carryOver(records);
   }
 
-  @Override
+  /** See {@link dev.logfailover.FailoverSender#handOff}. */
   public List<byte[]> handOff() {
     if (!state.compareAndSet(State.STARTED, State.HANDED_OFF)) {
       return List.of();
     }
-    loop.beginHandOff();
-    shutDownOwnScheduler();
+    control.beginHandOff();
+    stopProbing();
     List<byte[]> leftovers;
     try {
       senderThread.join(HAND_OFF_WAIT_MILLIS);
       if (senderThread.isAlive()) {
-        loop.abort();
+        control.abort();
         // Interrupted, it cannot block again; on a loaded machine it may still wait for a core.
         // Only past shutdownTimeout are its records given up (and then counted as dropped).
         senderThread.join(Math.max(1, config.shutdownTimeout().toMillis()));
       }
     } catch (InterruptedException e) {
-      loop.abort();
+      control.abort();
       Thread.currentThread().interrupt();
     } finally {
-      leftovers = loop.takeLeftovers();
+      leftovers = control.takeLeftovers();
     }
     List<byte[]> handed = new ArrayList<>(leftovers == null ? List.of() : leftovers);
     // Records offered after the loop drained the queue, by callers that raced the hand-off.
@@ -155,52 +179,55 @@ public final class RealFailoverSender implements FailoverSender {
     return handed;
   }
 
-  @Override
   public boolean isRetired() {
     return state.get() == State.HANDED_OFF;
   }
 
-  private void shutDownOwnScheduler() {
-    if (scheduler != null && ownsScheduler) {
+  private void stopProbing() {
+    if (prober != null) {
+      prober.stop();
+    }
+    if (ownsScheduler) {
       scheduler.shutdown();
     }
   }
 
-  @Override
+  /** See {@link dev.logfailover.FailoverSender#stop}. */
   public void stop() {
     if (state.compareAndSet(State.NEW, State.STOPPED)) {
       // Never started: whatever was queued for it can go nowhere.
       for (int i = queue.size(); i > 0 && queue.poll() != null; i--) {
         drops.dropWhileStopped();
       }
+      doorbell.close();
+      stopProbing();
       return;
     }
     if (!state.compareAndSet(State.STARTED, State.STOPPING)) {
       return;
     }
     long timeoutNanos = config.shutdownTimeout().toNanos();
-    loop.beginStop(System.nanoTime() + timeoutNanos);
-    shutDownOwnScheduler();
+    control.beginStop(ticker.nanoTime() + timeoutNanos);
+    stopProbing();
     try {
+      // The flush's budget is on the engine's clock; this join is the real-time backstop.
       senderThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       if (senderThread.isAlive()) {
-        loop.abort();
+        control.abort();
         senderThread.join(ABORT_GRACE_MILLIS);
       }
     } catch (InterruptedException e) {
-      loop.abort();
+      control.abort();
       Thread.currentThread().interrupt();
     } finally {
       state.set(State.STOPPED);
     }
   }
 
-  @Override
   public boolean isStarted() {
     return state.get() == State.STARTED;
   }
 
-  @Override
   public FailoverStatus status() {
     return tracker.snapshot(drops.total());
   }

@@ -1,4 +1,4 @@
-package dev.logfailover.internal.connection;
+package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.TlsOptions;
@@ -6,7 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,62 +18,54 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * A TLS {@link Connection}: an {@link SSLEngine} over the same non-blocking channel as plain TCP,
- * so it keeps exact accounting (a record is released once its ciphertext is accepted by the
- * kernel), write timeouts and the idle check for the server's FIN or close_notify (F7).
+ * A TLS {@link Wire}: an {@link SSLEngine} over a {@link PlainWire}, so it keeps exact accounting
+ * (plaintext counts as written once its ciphertext is accepted by the kernel), write timeouts and
+ * the check for the server's FIN or close_notify (F7).
  *
  * <p>The handshake runs in {@link #open}, inside the connection attempt, bounded by {@code
  * connectTimeout}; the server's certificate is verified against the server's own configured name
  * (DNS or IP subject alternative name) and SNI carries that name. A failed handshake is a failure
  * of that server; no byte of an event is ever written before it succeeds.
  *
- * <p>Not thread-safe: confined to the sender thread, except {@link #close()}.
+ * <p>Not thread-safe: only the sender thread touches the engine and its buffers.
  */
-public final class TlsConnection implements Connection {
+public final class TlsWire implements Wire {
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-  private final Endpoint server;
-  private final NonBlockingChannel channel;
-  private final InetSocketAddress remoteAddress;
+  private final PlainWire plain;
   private final SSLEngine engine;
   private final Duration handshakeTimeout;
   private ByteBuffer netOut;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
 
-  private TlsConnection(Endpoint server, SocketChannel channel, SSLEngine engine, Duration handshakeTimeout,
-      Duration writeTimeout) throws IOException {
-    this.server = server;
-    this.handshakeTimeout = handshakeTimeout;
-    this.remoteAddress = PlainTcpConnection.remoteAddress(channel);
-    this.channel = new NonBlockingChannel(server, channel, writeTimeout);
+  private TlsWire(PlainWire plain, SSLEngine engine, Duration handshakeTimeout) {
+    this.plain = plain;
     this.engine = engine;
+    this.handshakeTimeout = handshakeTimeout;
     this.netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     this.netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
     this.appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
   }
 
   /**
-   * Takes ownership of the connected {@code channel}, runs the TLS handshake with {@code server}
-   * bounded by {@code handshakeTimeout}, and returns the connection; closes the channel on failure.
+   * Takes ownership of {@code plain}, runs the TLS handshake with its server bounded by {@code
+   * handshakeTimeout}, and returns the wire; closes the channel on failure.
    */
-  public static TlsConnection open(Endpoint server, SocketChannel channel, TlsOptions tls, Duration handshakeTimeout,
-      Duration writeTimeout) throws IOException {
-    SSLEngine engine = engineFor(server, tls);
-    TlsConnection connection = new TlsConnection(server, channel, engine, handshakeTimeout, writeTimeout);
+  public static TlsWire open(PlainWire plain, TlsOptions tls, Duration handshakeTimeout) throws IOException {
     boolean done = false;
     try {
-      engine.beginHandshake();
-      connection.handshake();
+      TlsWire wire = new TlsWire(plain, engineFor(plain.server(), tls), handshakeTimeout);
+      wire.engine.beginHandshake();
+      wire.handshake();
       done = true;
-      return connection;
+      return wire;
     } catch (SSLException e) {
-      SSLException named = new SSLException("TLS handshake with " + server + " failed: " + e.getMessage(), e);
-      throw named;
+      throw new SSLException("TLS handshake with " + plain.server() + " failed: " + e.getMessage(), e);
     } finally {
       if (!done) {
-        connection.channel.close();
+        plain.close();
       }
     }
   }
@@ -102,34 +94,32 @@ public final class TlsConnection implements Connection {
 
   /** Runs the handshake (or a post-handshake exchange) to its end, within {@code handshakeTimeout}. */
   private void handshake() throws IOException {
-    long deadlineNanos = System.nanoTime() + handshakeTimeout.toNanos();
+    long deadlineNanos = plain.nanoTime() + handshakeTimeout.toNanos();
     HandshakeStatus status = engine.getHandshakeStatus();
     while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
       switch (status) {
         case NEED_WRAP -> {
           wrap(EMPTY);
           netOut.flip();
-          channel.writeBefore(netOut, deadlineNanos, "TLS handshake");
-          status = engine.getHandshakeStatus();
+          plain.writeBefore(netOut, deadlineNanos, "TLS handshake");
         }
         case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
           SSLEngineResult result = unwrap();
           if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-            channel.readBefore(netIn, deadlineNanos, "TLS handshake");
+            plain.readBefore(netIn, deadlineNanos, "TLS handshake");
           } else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-            throw new EOFException(server + " closed the TLS session during the handshake");
+            throw new EOFException(server() + " closed the TLS session during the handshake");
           }
-          status = engine.getHandshakeStatus();
         }
         case NEED_TASK -> {
           Runnable task;
           while ((task = engine.getDelegatedTask()) != null) {
             task.run();
           }
-          status = engine.getHandshakeStatus();
         }
         default -> throw new SSLException("unexpected handshake state " + status);
       }
+      status = engine.getHandshakeStatus();
     }
   }
 
@@ -145,7 +135,7 @@ public final class TlsConnection implements Connection {
           netOut = ByteBuffer.allocate(Math.max(2 * netOut.capacity(), engine.getSession().getPacketBufferSize()));
           break;
         default:
-          throw new SSLException("the TLS session with " + server + " is closed");
+          throw new SSLException("the TLS session with " + server() + " is closed");
       }
     }
   }
@@ -177,29 +167,33 @@ public final class TlsConnection implements Connection {
 
   @Override
   public Endpoint server() {
-    return server;
+    return plain.server();
   }
 
   @Override
   public InetSocketAddress remoteAddress() {
-    return remoteAddress;
+    return plain.remoteAddress();
   }
 
   @Override
-  public void send(Outbox outbox) throws IOException {
-    ByteBuffer plaintext = outbox.bytes();
+  public SelectionKey key() {
+    return plain.key();
+  }
+
+  @Override
+  public void write(ByteBuffer plaintext, Runnable onProgress) throws IOException {
     while (plaintext.hasRemaining()) {
       int before = plaintext.position();
       wrap(plaintext);
       netOut.flip();
       try {
-        channel.writeFully(netOut, () -> { }, this::checkAlive);
+        plain.write(netOut, () -> { });
       } catch (IOException e) {
-        // The ciphertext of this chunk did not all reach the kernel: none of it counts as sent.
+        // The ciphertext of this chunk did not all reach the kernel: none of it counts as written.
         plaintext.position(before);
         throw e;
       }
-      outbox.releaseAccepted();
+      onProgress.run();
       if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
         handshake();
       }
@@ -207,32 +201,37 @@ public final class TlsConnection implements Connection {
   }
 
   /**
-   * Reads what the server sent, without waiting. Post-handshake messages (TLS 1.3 session tickets,
-   * key updates) are fine; end of stream, close_notify or application data are failures.
+   * Reads and unwraps what the server sent, without waiting. Post-handshake messages (TLS 1.3
+   * session tickets, key updates) are handled here; the end of the stream or a close_notify is -1.
    */
   @Override
-  public void checkAlive() throws IOException {
-    int read = channel.readNow(netIn);
-    if (read < 0) {
-      throw new EOFException(server + " closed the connection");
+  public int readNow(ByteBuffer into) throws IOException {
+    if (plain.readNow(netIn) < 0) {
+      return -1;
     }
     while (netIn.position() > 0) {
       SSLEngineResult result = unwrap();
       if (result.getStatus() == SSLEngineResult.Status.CLOSED || engine.isInboundDone()) {
-        throw new EOFException(server + " closed the TLS session");
-      }
-      if (appIn.position() > 0) {
-        int unexpected = appIn.position();
-        appIn.clear();
-        throw new IOException(server + " sent " + unexpected + " unexpected bytes");
+        return -1;
       }
       if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
         handshake();
       }
       if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW || result.bytesConsumed() == 0) {
-        return;
+        break;
       }
     }
+    appIn.flip();
+    int moved = Math.min(appIn.remaining(), into.remaining());
+    into.put(appIn.slice().limit(moved));
+    appIn.position(appIn.position() + moved);
+    appIn.compact();
+    return moved;
+  }
+
+  @Override
+  public void awaitReadable(long deadlineNanos) throws IOException {
+    plain.awaitReadable(deadlineNanos);
   }
 
   /** Sends close_notify if the socket takes it at once, then closes. Never throws. */
@@ -242,15 +241,15 @@ public final class TlsConnection implements Connection {
       engine.closeOutbound();
       wrap(EMPTY);
       netOut.flip();
-      channel.channel().write(netOut);
+      plain.writeIfPossible(netOut);
     } catch (IOException | RuntimeException ignored) {
       // Best effort: the peer learns of the close from the FIN anyway.
     }
-    channel.close();
+    plain.close();
   }
 
   @Override
   public String toString() {
-    return "TlsConnection{" + server + " at " + remoteAddress + "}";
+    return "TlsWire{" + server() + " at " + remoteAddress() + "}";
   }
 }

@@ -1,4 +1,4 @@
-package dev.logfailover.internal.status;
+package dev.logfailover.adapter;
 
 import dev.logfailover.internal.concurrent.Ticker;
 import java.time.Duration;

@@ -1,0 +1,120 @@
+package dev.logfailover.adapter;
+
+import dev.logfailover.ConfigException;
+import dev.logfailover.Durations;
+import dev.logfailover.Endpoint;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.Framing;
+import dev.logfailover.OverflowPolicy;
+import dev.logfailover.Transport;
+import java.util.Locale;
+
+/**
+ * Every option an appender takes as a single value (SPEC section 3), in one list: its name in
+ * logback.xml and log4j2.xml, its default as the README states it, what it means, and how its text
+ * goes into a {@link FailoverConfig.Builder}. Both adapters are checked against this list by tests
+ * (a Logback setter and a Log4j2 attribute for each), and so is the README's option table.
+ *
+ * <p>Nested elements (the failover servers, {@code failback}, the TLS element) are not single
+ * values; {@link TextOptions} takes them separately.
+ */
+public enum Option {
+  HOST("host", "required", "primary server (name or address)", (builder, option, text) -> builder.host(text)),
+  PORT("port", "601 (tcp), 6514 (tls)", "primary port; default for failover servers",
+      (builder, option, text) -> builder.port(Endpoint.parsePort(option, text))),
+  TRANSPORT("transport", "`tcp`", "`tcp` or `tls`; `udp` is refused (F8)",
+      (builder, option, text) -> builder.transport(Transport.parse(option, text))),
+  FRAMING("framing", "`octet-counting` with an RFC 5424 encoder or layout, else `newline`",
+      "RFC 6587 octet counting (`LEN SP MSG`) or LF-terminated",
+      (builder, option, text) -> builder.framing(Framing.parse(option, text))),
+  CONNECT_TIMEOUT("connectTimeout", "`5 seconds`", "bound on one connect attempt and one probe",
+      (builder, option, text) -> builder.connectTimeout(Durations.parse(option, text))),
+  WRITE_TIMEOUT("writeTimeout", "`10 seconds`", "a write that makes no progress this long fails the server",
+      (builder, option, text) -> builder.writeTimeout(Durations.parse(option, text))),
+  RECONNECT_DELAY("reconnectDelay", "`1 second`", "wait after a whole pass over the list failed",
+      (builder, option, text) -> builder.reconnectDelay(Durations.parse(option, text))),
+  MAX_RECONNECT_DELAY("maxReconnectDelay", "`30 seconds`", "cap of the doubling",
+      (builder, option, text) -> builder.maxReconnectDelay(Durations.parse(option, text))),
+  QUEUE_SIZE("queueSize", "`8192`", "events held while sending or disconnected",
+      (builder, option, text) -> builder.queueSize(parseInt(option, text))),
+  OVERFLOW_POLICY("overflowPolicy", "`drop`",
+      "`drop` (the newest) or `block` (the caller, at most `maxBlock`, then drop)",
+      (builder, option, text) -> builder.overflowPolicy(OverflowPolicy.parse(option, text))),
+  MAX_BLOCK("maxBlock", "`1 second`", "with `block`: the longest wait for the caller",
+      (builder, option, text) -> builder.maxBlock(Durations.parse(option, text))),
+  SHUTDOWN_TIMEOUT("shutdownTimeout", "`5 seconds`", "bound of the flush at stop",
+      (builder, option, text) -> builder.shutdownTimeout(Durations.parse(option, text))),
+  KEEP_ALIVE("keepAlive", "`true`", "SO_KEEPALIVE on every connection (`true` or `false`)",
+      (builder, option, text) -> builder.keepAlive(parseBoolean(option, text))),
+  /** Read by {@link TextOptions} with the TLS element, since it only applies to TLS. */
+  HOSTNAME_VERIFICATION("hostnameVerification", "`true`",
+      "with `tls`: check each server's certificate against its own name; `false` is warned at start", null);
+
+  private final String configName;
+  private final String defaultText;
+  private final String description;
+  private final Applier apply;
+
+  Option(String configName, String defaultText, String description, Applier apply) {
+    this.configName = configName;
+    this.defaultText = defaultText;
+    this.description = description;
+    this.apply = apply;
+  }
+
+  /** The name in logback.xml and log4j2.xml, e.g. {@code connectTimeout}. */
+  public String configName() {
+    return configName;
+  }
+
+  /** The default as the README's option table writes it. */
+  public String defaultText() {
+    return defaultText;
+  }
+
+  /** The README's one-line meaning. */
+  public String description() {
+    return description;
+  }
+
+  /**
+   * Sets {@code text} (trimmed) on {@code builder}.
+   *
+   * @throws ConfigException naming this option and the text as written
+   */
+  void applyTo(FailoverConfig.Builder builder, String text) {
+    try {
+      apply.apply(builder, configName, text.trim());
+    } catch (ConfigException e) {
+      // A builder names a parsed value ("PT0S"); the user wrote text ("0s").
+      throw e.option().equals(configName) ? e.withValue(text) : e;
+    }
+  }
+
+  /** True for the options {@link TextOptions} applies in its main pass. */
+  boolean isPlain() {
+    return apply != null;
+  }
+
+  /** Parses an option's text into the builder; throws a {@link ConfigException} naming {@code option}. */
+  @FunctionalInterface
+  private interface Applier {
+    void apply(FailoverConfig.Builder builder, String option, String text);
+  }
+
+  static int parseInt(String option, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(option, text, "must be a whole number");
+    }
+  }
+
+  static boolean parseBoolean(String option, String text) {
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "true": return true;
+      case "false": return false;
+      default: throw new ConfigException(option, text, "must be 'true' or 'false'");
+    }
+  }
+}

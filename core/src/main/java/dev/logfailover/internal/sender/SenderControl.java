@@ -1,0 +1,106 @@
+package dev.logfailover.internal.sender;
+
+import dev.logfailover.internal.transport.Doorbell;
+import java.util.List;
+
+/**
+ * The signals other threads give the sender thread (stop with a flush, hand off to a successor,
+ * abort), and the records it leaves behind at a hand-off. Every signal wakes the sender wherever
+ * it waits; an abort also interrupts it, which ends a blocking connect and every wait of its
+ * transport. No other thread ever touches the sender's connection: only the sender thread closes
+ * it (so no other thread can race the sender on a TLS engine).
+ *
+ * <p>Thread-safe.
+ */
+final class SenderControl {
+  private final Doorbell doorbell;
+  private volatile Thread sender;
+  private volatile boolean stopping;
+  private volatile long stopDeadlineNanos;
+  private volatile boolean handingOff;
+  private volatile boolean aborted;
+  /** Guarded by this: the undelivered records at a hand-off, or whether nobody waits for them. */
+  private List<byte[]> leftovers;
+  private boolean leftoversAbandoned;
+
+  SenderControl(Doorbell doorbell) {
+    this.doorbell = doorbell;
+  }
+
+  /** Called first thing on the sender thread. */
+  void senderStarted() {
+    sender = Thread.currentThread();
+  }
+
+  /** Starts the bounded flush of a stop (F10): it ends when all is sent or at {@code deadlineNanos}. */
+  void beginStop(long deadlineNanos) {
+    stopDeadlineNanos = deadlineNanos;
+    stopping = true;
+    doorbell.wake();
+  }
+
+  /** Stops at the next step without flushing; the undelivered records go to {@link #takeLeftovers}. */
+  void beginHandOff() {
+    handingOff = true;
+    doorbell.wake();
+  }
+
+  /** The budget is spent: the sender gives up wherever it is. */
+  void abort() {
+    aborted = true;
+    Thread thread = sender;
+    if (thread != null) {
+      thread.interrupt();
+    }
+    doorbell.wake();
+  }
+
+  /** Called by the sender when every server failed during the stop's flush: waiting cannot help. */
+  void giveUp() {
+    aborted = true;
+  }
+
+  boolean isStopping() {
+    return stopping;
+  }
+
+  long stopDeadlineNanos() {
+    return stopDeadlineNanos;
+  }
+
+  boolean isHandingOff() {
+    return handingOff;
+  }
+
+  boolean isAborted() {
+    return aborted;
+  }
+
+  /** Some signal asks the sender to look up from what it waits for. */
+  boolean isSignalled() {
+    return stopping || handingOff || aborted;
+  }
+
+  /** On the sender thread at its end: keeps the records for the successor unless it gave up waiting. */
+  synchronized boolean leaveForSuccessor(List<byte[]> undelivered) {
+    if (leftoversAbandoned) {
+      return false;
+    }
+    leftovers = undelivered;
+    return true;
+  }
+
+  /**
+   * The records left at a hand-off once the sender has ended, or null if it has not: then they are
+   * abandoned, and counted as dropped when it does end.
+   */
+  synchronized List<byte[]> takeLeftovers() {
+    if (leftovers == null) {
+      leftoversAbandoned = true;
+      return null;
+    }
+    List<byte[]> taken = leftovers;
+    leftovers = List.of();
+    return taken;
+  }
+}

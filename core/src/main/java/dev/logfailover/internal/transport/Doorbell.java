@@ -1,0 +1,122 @@
+package dev.logfailover.internal.transport;
+
+import dev.logfailover.internal.concurrent.Ticker;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The sender thread's one place to wait: a {@link Selector} on which the current connection's
+ * channel is registered, measured on the engine's {@link Ticker}. A connected, idle sender sleeps
+ * here with no timer at all: a FIN, a reset or bytes from the server wake it (the channel becomes
+ * readable), and so does a logging thread that queued an event ({@link #ring()}) or a control
+ * signal (stop, hand-off, a probe's hand-over: {@link #wake()}).
+ *
+ * <p>{@link #ring()} costs a logging thread one volatile read unless the sender is asleep: only
+ * then does it make the system call that wakes it. The sender announces its sleep before it checks
+ * for work one last time, and a logging thread queues before it reads the announcement, so one of
+ * them always sees the other (and a wake-up given before the select makes it return at once).
+ *
+ * <p>Threading: {@link #ring()} and {@link #wake()} from any thread; everything else on the sender
+ * thread only.
+ */
+public final class Doorbell implements Closeable {
+  /** For {@link #sleep}: no deadline, only a ring, a wake or a ready channel ends the sleep. */
+  public static final long NO_DEADLINE = Long.MIN_VALUE;
+
+  private final Selector selector;
+  private final Ticker ticker;
+  private volatile boolean asleep;
+
+  private Doorbell(Selector selector, Ticker ticker) {
+    this.selector = selector;
+    this.ticker = ticker;
+  }
+
+  public static Doorbell open(Ticker ticker) throws IOException {
+    return new Doorbell(Selector.open(), ticker);
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** From a logging thread after it queued an event: wakes the sender only if it sleeps. */
+  public void ring() {
+    if (asleep) {
+      selector.wakeup();
+    }
+  }
+
+  /** From a control thread: the sender must look at its signals now, wherever it waits. */
+  public void wake() {
+    selector.wakeup();
+  }
+
+  /**
+   * Sleeps until woken, until {@code key}'s channel (null: none) becomes ready for {@code
+   * operation}, or until {@code deadlineNanos} on the ticker ({@link #NO_DEADLINE}: none). {@code
+   * hasNoWork} is asked after the sleep is announced; if it says there is work, the sleep ends at
+   * once. May return early; the caller checks why it woke.
+   */
+  public void sleep(SelectionKey key, int operation, long deadlineNanos, BooleanSupplier hasNoWork)
+      throws IOException {
+    asleep = true;
+    try {
+      if (hasNoWork.getAsBoolean()) {
+        if (key == null) {
+          select(deadlineNanos);
+        } else {
+          await(key, operation, deadlineNanos);
+        }
+      }
+    } finally {
+      asleep = false;
+    }
+  }
+
+  /**
+   * Waits until {@code key}'s channel is ready for {@code operation} (or a wake, or the deadline);
+   * the caller checks which. May return early.
+   */
+  public void await(SelectionKey key, int operation, long deadlineNanos) throws IOException {
+    key.interestOps(operation);
+    try {
+      select(deadlineNanos);
+    } finally {
+      if (key.isValid()) {
+        key.interestOps(0);
+      }
+    }
+  }
+
+  /** Registers a connected channel, which must be in non-blocking mode, with no interest yet. */
+  public SelectionKey register(java.nio.channels.SocketChannel channel) throws IOException {
+    return channel.register(selector, 0);
+  }
+
+  private void select(long deadlineNanos) throws IOException {
+    if (deadlineNanos == NO_DEADLINE) {
+      selector.select();
+    } else {
+      long realNanos = ticker.realWaitNanos(deadlineNanos);
+      if (realNanos <= 0) {
+        selector.selectNow();
+      } else {
+        selector.select(Math.max(1, (realNanos + 999_999) / 1_000_000));
+      }
+    }
+    selector.selectedKeys().clear();
+  }
+
+  @Override
+  public void close() {
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // Only its own file descriptors are at stake, and they are released either way.
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.logfailover.internal.transport;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The batch of records taken from the queue and not yet sent. A record stays here, owned by the
+ * engine, until the session releases it: plain TCP once the kernel accepted all its bytes, an
+ * acknowledging transport once the server acknowledged it. Between the two marks are the records
+ * a session wrote in full but has not released; after a failure they, and everything after them,
+ * go again in order to the next server ({@link #rewind()}), which is where duplicates can come
+ * from, and why they are counted as resent.
+ *
+ * <p>Invariant: {@code 0 <= released <= written <= size}.
+ *
+ * <p>Not thread-safe: confined to the sender thread.
+ */
+public final class Outbox {
+  private final int maxRecords;
+  private final byte[][] records;
+  /** Reused to receive each drain. */
+  private final ArrayList<byte[]> drained;
+  private int size;
+  private int written;
+  private int released;
+  private int releasedSinceLastTake;
+
+  public Outbox(int maxRecords) {
+    this.maxRecords = maxRecords;
+    this.records = new byte[maxRecords][];
+    this.drained = new ArrayList<>(maxRecords);
+  }
+
+  /** Every record taken has been released. */
+  public boolean isEmpty() {
+    return released == size;
+  }
+
+  /** Records taken and not yet released. */
+  public int pending() {
+    return size - released;
+  }
+
+  /** When empty, takes up to a batch of records from {@code source}, without waiting; returns how many. */
+  public int fill(BlockingQueue<byte[]> source) {
+    if (!isEmpty()) {
+      return 0;
+    }
+    source.drainTo(drained, maxRecords);
+    int taken = drained.size();
+    if (taken == 0) {
+      return 0;
+    }
+    Arrays.fill(records, taken, Math.max(taken, size), null);
+    for (int i = 0; i < taken; i++) {
+      records[i] = drained.get(i);
+    }
+    drained.clear();
+    size = taken;
+    written = released = 0;
+    return taken;
+  }
+
+  /** Records in this batch. */
+  public int size() {
+    return size;
+  }
+
+  public byte[] record(int index) {
+    return records[index];
+  }
+
+  /** Index of the first record this session has not written in full. */
+  public int written() {
+    return written;
+  }
+
+  /** Index of the first record not released. */
+  public int released() {
+    return released;
+  }
+
+  /** Records before {@code end} were written in full on the current session. */
+  public void markWritten(int end) {
+    written = Math.max(written, Math.min(end, size));
+  }
+
+  /** Records before {@code end} are sent in the transport's meaning: they leave the outbox. */
+  public void release(int end) {
+    int bounded = Math.min(end, size);
+    if (bounded > released) {
+      releasedSinceLastTake += bounded - released;
+      released = bounded;
+      written = Math.max(written, released);
+    }
+  }
+
+  /** How many records were released since the previous call (for the sent counter). */
+  public int takeReleasedCount() {
+    int taken = releasedSinceLastTake;
+    releasedSinceLastTake = 0;
+    return taken;
+  }
+
+  /**
+   * After a failed session: the next session starts again at the first unreleased record. Returns
+   * how many records had been written in full and not released: they are sent again (F14's
+   * {@code resent}).
+   */
+  public int rewind() {
+    int resent = written - released;
+    written = released;
+    return resent;
+  }
+
+  /**
+   * Removes every unreleased record and returns them, raw and in order, so that another sender
+   * can send them (a reconfiguration hands them over) or count them as dropped.
+   */
+  public List<byte[]> takeUnreleased() {
+    List<byte[]> unreleased = new ArrayList<>(Arrays.asList(records).subList(released, size));
+    Arrays.fill(records, 0, size, null);
+    size = written = released = 0;
+    return unreleased;
+  }
+}

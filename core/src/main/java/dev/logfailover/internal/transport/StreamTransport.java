@@ -1,0 +1,141 @@
+package dev.logfailover.internal.transport;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.TlsOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.io.EOFException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+
+/**
+ * The {@code tcp} and {@code tls} transports: records framed (SPEC section 4) onto a byte stream,
+ * plain or inside TLS, each released once the kernel accepted all of its bytes. Nothing is
+ * acknowledged, so a record the kernel took is sent in this transport's meaning; only a dying
+ * collector's unread buffer can lose it.
+ *
+ * <p>Threading: sessions are opened and used on the sender thread, one after the other, and share
+ * this factory's framing buffer.
+ */
+public final class StreamTransport implements SessionFactory {
+  /** Framed bytes per write; a larger single record gets a buffer of its own for its one write. */
+  static final int FRAME_BUFFER_BYTES = 256 * 1024;
+  /** Records per write at most; more simply take another write. */
+  private static final int RECORDS_PER_WRITE = 1024;
+
+  private final Framer framer;
+  /** Null for plain TCP. */
+  private final TlsOptions tls;
+  private final Duration connectTimeout;
+  private final Duration writeTimeout;
+  private final ByteBuffer frames = ByteBuffer.allocateDirect(FRAME_BUFFER_BYTES);
+  /** ends[i] is the offset in the chunk being written just past its record i. */
+  private final int[] ends = new int[RECORDS_PER_WRITE];
+
+  /** @param tls null for plain TCP */
+  public StreamTransport(Framer framer, TlsOptions tls, Duration connectTimeout, Duration writeTimeout) {
+    this.framer = framer;
+    this.tls = tls;
+    this.connectTimeout = connectTimeout;
+    this.writeTimeout = writeTimeout;
+  }
+
+  @Override
+  public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {
+    PlainWire plain = PlainWire.open(server, channel, doorbell, writeTimeout);
+    Wire wire = tls == null ? plain : TlsWire.open(plain, tls, connectTimeout);
+    return new StreamSession(wire);
+  }
+
+  /** Not thread-safe: the sender thread's. */
+  private final class StreamSession implements Session {
+    private final Wire wire;
+    private final ByteBuffer readProbe = ByteBuffer.allocate(64);
+    private int first;
+    private int next;
+
+    StreamSession(Wire wire) {
+      this.wire = wire;
+    }
+
+    @Override
+    public Endpoint server() {
+      return wire.server();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+      return wire.remoteAddress();
+    }
+
+    @Override
+    public void send(Outbox outbox) throws IOException {
+      // A FIN that came since the last batch is noticed before anything is written into it.
+      checkAlive();
+      while (!outbox.isEmpty()) {
+        ByteBuffer chunk = frameFrom(outbox);
+        wire.write(chunk, () -> releaseAccepted(outbox, chunk.position()));
+      }
+    }
+
+    /** Frames the unreleased records that fit into one buffer, starting at the first unreleased. */
+    private ByteBuffer frameFrom(Outbox outbox) {
+      first = next = outbox.released();
+      int end = first;
+      int total = 0;
+      while (end < outbox.size() && end - first < ends.length) {
+        int length = framer.maxFramedLength(outbox.record(end).length);
+        if (total + length > FRAME_BUFFER_BYTES && end > first) {
+          break;
+        }
+        total += length;
+        end++;
+      }
+      ByteBuffer chunk = total > FRAME_BUFFER_BYTES ? ByteBuffer.allocate(total) : frames.clear();
+      for (int i = first; i < end; i++) {
+        framer.frame(outbox.record(i), chunk);
+        ends[i - first] = chunk.position();
+      }
+      return chunk.flip();
+    }
+
+    private void releaseAccepted(Outbox outbox, int position) {
+      int end = outbox.size();
+      while (next < end && next - first < ends.length && ends[next - first] <= position) {
+        next++;
+      }
+      outbox.release(next);
+    }
+
+    @Override
+    public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
+      doorbell.sleep(wire.key(), SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
+      checkAlive();
+    }
+
+    /** Without waiting: the server's FIN or any byte from it (it has nothing to say) is a failure. */
+    private void checkAlive() throws IOException {
+      readProbe.clear();
+      int read = wire.readNow(readProbe);
+      if (read < 0) {
+        throw new EOFException(wire.server() + " closed the connection");
+      }
+      if (read > 0) {
+        throw new IOException(wire.server() + " sent " + read + " unexpected bytes");
+      }
+    }
+
+    @Override
+    public void close() {
+      wire.close();
+    }
+
+    @Override
+    public String toString() {
+      return "StreamSession{" + wire + "}";
+    }
+  }
+}

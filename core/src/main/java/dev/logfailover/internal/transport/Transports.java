@@ -1,0 +1,15 @@
+package dev.logfailover.internal.transport;
+
+import dev.logfailover.FailoverConfig;
+
+/** The transport a configuration names, as a {@link SessionFactory}. */
+public final class Transports {
+  private Transports() {}
+
+  public static SessionFactory forConfig(FailoverConfig config) {
+    return switch (config.transport()) {
+      case TCP, TLS -> new StreamTransport(new Framer(config.framing()), config.tls().orElse(null),
+          config.connectTimeout(), config.writeTimeout());
+    };
+  }
+}

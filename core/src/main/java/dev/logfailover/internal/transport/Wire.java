@@ -1,0 +1,49 @@
+package dev.logfailover.internal.transport;
+
+import dev.logfailover.Endpoint;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+
+/**
+ * A byte stream to one server over a connected non-blocking channel: plain ({@link PlainWire}) or
+ * TLS ({@link TlsWire}). Sessions of every transport write and read through it, so accounting,
+ * write timeouts and the server's FIN work the same way under each.
+ *
+ * <p>Not thread-safe: confined to the sender thread. Other threads never touch it; they wake the
+ * sender through its {@link Doorbell} instead.
+ */
+public interface Wire {
+  Endpoint server();
+
+  InetSocketAddress remoteAddress();
+
+  /** The channel's key on the sender's {@link Doorbell}, for waiting on readability. */
+  SelectionKey key();
+
+  /**
+   * Writes all of {@code bytes}. Their position only ever moves past bytes this end can no longer
+   * take back (the kernel accepted them, or their ciphertext), and {@code onProgress} runs after
+   * each such move. Fails with {@link WriteTimeoutException} after {@code writeTimeout} on the
+   * engine's clock without progress, and with {@link java.io.InterruptedIOException} when the
+   * sender thread is interrupted (a stop past its budget).
+   */
+  void write(ByteBuffer bytes, Runnable onProgress) throws IOException;
+
+  /** Reads the application bytes available now into {@code into}, without waiting; -1 at the end. */
+  int readNow(ByteBuffer into) throws IOException;
+
+  /** Waits for the channel to become readable (or a wake, or the deadline); may return early. */
+  void awaitReadable(long deadlineNanos) throws IOException;
+
+  /** Closes the stream (TLS: close_notify if the socket takes it at once) and the channel. Never throws. */
+  void close();
+
+  /** A write that made no progress for {@code writeTimeout}: the server is treated as failed. */
+  final class WriteTimeoutException extends IOException {
+    public WriteTimeoutException(String message) {
+      super(message);
+    }
+  }
+}
