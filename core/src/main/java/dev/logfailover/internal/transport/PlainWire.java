@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * A plain TCP {@link Wire}. Non-blocking I/O gives what a blocking socket cannot: the exact count
@@ -25,6 +26,7 @@ public final class PlainWire implements Wire {
   private final Doorbell doorbell;
   private final SelectionKey key;
   private final long writeTimeoutNanos;
+  private final ByteBuffer silenceProbe = ByteBuffer.allocate(64);
 
   private PlainWire(Endpoint server, SocketChannel channel, InetSocketAddress remoteAddress, Doorbell doorbell,
       SelectionKey key, Duration writeTimeout) {
@@ -128,6 +130,38 @@ public final class PlainWire implements Wire {
   public void awaitReadable(long deadlineNanos) throws IOException {
     doorbell.await(key, SelectionKey.OP_READ, deadlineNanos);
     checkInterrupted();
+  }
+
+  @Override
+  public void checkSilent() throws IOException {
+    checkSilent(this);
+  }
+
+  /** Reads from {@code wire} without waiting: the end of the stream or any byte is a failure. */
+  static void checkSilent(Wire wire, ByteBuffer scratch) throws IOException {
+    scratch.clear();
+    int read = wire.readNow(scratch);
+    if (read < 0) {
+      throw new EOFException(wire.server() + " closed the connection");
+    }
+    if (read > 0) {
+      throw new IOException(wire.server() + " sent " + read + " unexpected bytes");
+    }
+  }
+
+  private void checkSilent(Wire wire) throws IOException {
+    checkSilent(wire, silenceProbe);
+  }
+
+  @Override
+  public void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException {
+    sleepWhileSilent(this, hasNoWork);
+  }
+
+  /** Sleeps until woken or {@code wire} (this channel, plain or inside TLS) is readable, then checks it. */
+  void sleepWhileSilent(Wire wire, BooleanSupplier hasNoWork) throws IOException {
+    doorbell.sleep(key, SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
+    checkSilent(wire);
   }
 
   /** Writes what the socket takes at once, never waiting (a close_notify on the way out). */

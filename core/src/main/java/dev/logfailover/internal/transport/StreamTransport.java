@@ -7,9 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.io.EOFException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
+
 
 /**
  * The {@code tcp} and {@code tls} transports: records framed (SPEC section 4) onto a byte stream,
@@ -53,7 +52,6 @@ public final class StreamTransport implements SessionFactory {
   /** Not thread-safe: the sender thread's. */
   private final class StreamSession implements Session {
     private final Wire wire;
-    private final ByteBuffer readProbe = ByteBuffer.allocate(64);
     private int first;
     private int next;
 
@@ -74,7 +72,7 @@ public final class StreamTransport implements SessionFactory {
     @Override
     public void send(Outbox outbox) throws IOException {
       // A FIN that came since the last batch is noticed before anything is written into it.
-      checkAlive();
+      wire.checkSilent();
       while (!outbox.isEmpty()) {
         ByteBuffer chunk = frameFrom(outbox);
         wire.write(chunk, () -> releaseAccepted(outbox, chunk.position()));
@@ -112,20 +110,7 @@ public final class StreamTransport implements SessionFactory {
 
     @Override
     public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
-      doorbell.sleep(wire.key(), SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
-      checkAlive();
-    }
-
-    /** Without waiting: the server's FIN or any byte from it (it has nothing to say) is a failure. */
-    private void checkAlive() throws IOException {
-      readProbe.clear();
-      int read = wire.readNow(readProbe);
-      if (read < 0) {
-        throw new EOFException(wire.server() + " closed the connection");
-      }
-      if (read > 0) {
-        throw new IOException(wire.server() + " sent " + read + " unexpected bytes");
-      }
+      wire.sleepWhileSilent(hasNoWork);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
@@ -39,6 +40,7 @@ public final class TlsWire implements Wire {
   private ByteBuffer netOut;
   private ByteBuffer netIn;
   private ByteBuffer appIn;
+  private final ByteBuffer silenceProbe = ByteBuffer.allocate(64);
 
   private TlsWire(PlainWire plain, SSLEngine engine, Duration handshakeTimeout) {
     this.plain = plain;
@@ -232,6 +234,16 @@ public final class TlsWire implements Wire {
   @Override
   public void awaitReadable(long deadlineNanos) throws IOException {
     plain.awaitReadable(deadlineNanos);
+  }
+
+  @Override
+  public void checkSilent() throws IOException {
+    PlainWire.checkSilent(this, silenceProbe);
+  }
+
+  @Override
+  public void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException {
+    plain.sleepWhileSilent(this, hasNoWork);
   }
 
   /** Sends close_notify if the socket takes it at once, then closes. Never throws. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
+import java.util.function.BooleanSupplier;
 
 /**
  * A byte stream to one server over a connected non-blocking channel: plain ({@link PlainWire}) or
@@ -36,6 +37,19 @@ public interface Wire {
 
   /** Waits for the channel to become readable (or a wake, or the deadline); may return early. */
   void awaitReadable(long deadlineNanos) throws IOException;
+
+  /**
+   * For a server that is expected to say nothing (a plain syslog collector): without waiting,
+   * throws if it closed its side (FIN) or sent any byte.
+   */
+  void checkSilent() throws IOException;
+
+  /**
+   * Sleeps on the sender's {@link Doorbell} until it is woken with work to do ({@code hasNoWork}
+   * turns false) or the channel becomes readable, then {@link #checkSilent()}: an idle connection
+   * notices the server's FIN at once, with no timer.
+   */
+  void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException;
 
   /** Closes the stream (TLS: close_notify if the socket takes it at once) and the channel. Never throws. */
   void close();

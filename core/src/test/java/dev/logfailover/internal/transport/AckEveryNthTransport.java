@@ -2,11 +2,9 @@ package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.Framing;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -35,8 +33,6 @@ public final class AckEveryNthTransport implements SessionFactory {
   public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {
     PlainWire wire = PlainWire.open(server, channel, doorbell, writeTimeout);
     return new Session() {
-      private final ByteBuffer probe = ByteBuffer.allocate(16);
-
       @Override
       public Endpoint server() {
         return wire.server();
@@ -49,7 +45,7 @@ public final class AckEveryNthTransport implements SessionFactory {
 
       @Override
       public void send(Outbox outbox) throws IOException {
-        checkAlive();
+        wire.checkSilent();
         while (outbox.written() < outbox.size()) {
           byte[] record = outbox.record(outbox.written());
           ByteBuffer framed = ByteBuffer.allocate(framer.maxFramedLength(record.length));
@@ -60,25 +56,13 @@ public final class AckEveryNthTransport implements SessionFactory {
             outbox.release(outbox.written());
           }
         }
-        checkAlive();
+        wire.checkSilent();
         outbox.release(outbox.size());
       }
 
       @Override
       public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
-        doorbell.sleep(wire.key(), SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
-        checkAlive();
-      }
-
-      private void checkAlive() throws IOException {
-        probe.clear();
-        int read = wire.readNow(probe);
-        if (read < 0) {
-          throw new EOFException(wire.server() + " closed the connection");
-        }
-        if (read > 0) {
-          throw new IOException(wire.server() + " sent " + read + " unexpected bytes");
-        }
+        wire.sleepWhileSilent(hasNoWork);
       }
 
       @Override
