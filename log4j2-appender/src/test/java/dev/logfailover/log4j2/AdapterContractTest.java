@@ -3,11 +3,10 @@ package dev.logfailover.log4j2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logfailover.adapter.Option;
+import dev.logfailover.testing.ClassFiles;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
 import org.junit.jupiter.api.Test;
 
@@ -38,11 +37,6 @@ class AdapterContractTest {
 
   @Test
   void noClassOfThePluginUsesTheEnginesInternalPackages() throws IOException {
-    try (Stream<Path> classes = Files.walk(Path.of("target/classes"))) {
-      assertThat(classes.filter(path -> path.toString().endsWith(".class")))
-          .isNotEmpty()
-          .allSatisfy(path -> assertThat(new String(Files.readAllBytes(path), java.nio.charset.StandardCharsets.ISO_8859_1))
-              .as(path + " refers to dev.logfailover.internal").doesNotContain("dev/logfailover/internal"));
-    }
+    ClassFiles.assertNoReferenceTo(Path.of("target/classes"), "dev.logfailover.internal");
   }
 }

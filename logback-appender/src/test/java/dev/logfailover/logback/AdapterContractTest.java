@@ -3,8 +3,8 @@ package dev.logfailover.logback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logfailover.adapter.Option;
+import dev.logfailover.testing.ClassFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,11 +32,6 @@ class AdapterContractTest {
 
   @Test
   void noClassOfTheAppenderUsesTheEnginesInternalPackages() throws IOException {
-    try (Stream<Path> classes = Files.walk(Path.of("target/classes"))) {
-      assertThat(classes.filter(path -> path.toString().endsWith(".class")))
-          .isNotEmpty()
-          .allSatisfy(path -> assertThat(new String(Files.readAllBytes(path), java.nio.charset.StandardCharsets.ISO_8859_1))
-              .as(path + " refers to dev.logfailover.internal").doesNotContain("dev/logfailover/internal"));
-    }
+    ClassFiles.assertNoReferenceTo(Path.of("target/classes"), "dev.logfailover.internal");
   }
 }
