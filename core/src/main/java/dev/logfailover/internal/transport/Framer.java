@@ -32,7 +32,11 @@ public final class Framer {
     }
   }
 
-  private static int withoutTrailingLineSeparator(byte[] record) {
+  /**
+   * The length of {@code record} without one trailing line separator: the event as the encoder
+   * or layout wrote it, minus the end of line it may have added (SPEC section 4, F15).
+   */
+  public static int withoutTrailingLineSeparator(byte[] record) {
     int length = record.length;
     if (length > 0 && record[length - 1] == '\n') {
       length--;

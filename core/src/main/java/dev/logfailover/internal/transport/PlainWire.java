@@ -134,7 +134,7 @@ public final class PlainWire implements Wire {
 
   @Override
   public void checkSilent() throws IOException {
-    checkSilent(this);
+    checkSilent(this, silenceProbe);
   }
 
   /** Reads from {@code wire} without waiting: the end of the stream or any byte is a failure. */
@@ -149,19 +149,9 @@ public final class PlainWire implements Wire {
     }
   }
 
-  private void checkSilent(Wire wire) throws IOException {
-    checkSilent(wire, silenceProbe);
-  }
-
   @Override
-  public void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException {
-    sleepWhileSilent(this, hasNoWork);
-  }
-
-  /** Sleeps until woken or {@code wire} (this channel, plain or inside TLS) is readable, then checks it. */
-  void sleepWhileSilent(Wire wire, BooleanSupplier hasNoWork) throws IOException {
+  public void sleepUntilReadable(BooleanSupplier hasNoWork) throws IOException {
     doorbell.sleep(key, SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
-    checkSilent(wire);
   }
 
   /** Writes what the socket takes at once, never waiting (a close_notify on the way out). */

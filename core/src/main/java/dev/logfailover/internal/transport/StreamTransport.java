@@ -44,15 +44,15 @@ public final class StreamTransport implements SessionFactory {
 
   @Override
   public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {
-    PlainWire plain = PlainWire.open(server, channel, doorbell, writeTimeout);
-    Wire wire = tls == null ? plain : TlsWire.open(plain, tls, connectTimeout);
-    return new StreamSession(wire);
+    return new StreamSession(Wire.open(server, channel, doorbell, tls, connectTimeout, writeTimeout));
   }
 
   /** Not thread-safe: the sender thread's. */
   private final class StreamSession implements Session {
     private final Wire wire;
+    /** The chunk being written holds records first (inclusive) to end (exclusive); next is the first not accepted. */
     private int first;
+    private int end;
     private int next;
 
     StreamSession(Wire wire) {
@@ -81,8 +81,7 @@ public final class StreamTransport implements SessionFactory {
 
     /** Frames the unreleased records that fit into one buffer, starting at the first unreleased. */
     private ByteBuffer frameFrom(Outbox outbox) {
-      first = next = outbox.released();
-      int end = first;
+      first = next = end = outbox.released();
       int total = 0;
       while (end < outbox.size() && end - first < ends.length) {
         int length = framer.maxFramedLength(outbox.record(end).length);
@@ -101,8 +100,7 @@ public final class StreamTransport implements SessionFactory {
     }
 
     private void releaseAccepted(Outbox outbox, int position) {
-      int end = outbox.size();
-      while (next < end && next - first < ends.length && ends[next - first] <= position) {
+      while (next < end && ends[next - first] <= position) {
         next++;
       }
       outbox.release(next);

@@ -242,8 +242,8 @@ public final class TlsWire implements Wire {
   }
 
   @Override
-  public void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException {
-    plain.sleepWhileSilent(this, hasNoWork);
+  public void sleepUntilReadable(BooleanSupplier hasNoWork) throws IOException {
+    plain.sleepUntilReadable(hasNoWork);
   }
 
   /** Sends close_notify if the socket takes it at once, then closes. Never throws. */

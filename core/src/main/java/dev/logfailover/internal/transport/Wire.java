@@ -46,10 +46,29 @@ public interface Wire {
 
   /**
    * Sleeps on the sender's {@link Doorbell} until it is woken with work to do ({@code hasNoWork}
-   * turns false) or the channel becomes readable, then {@link #checkSilent()}: an idle connection
-   * notices the server's FIN at once, with no timer.
+   * turns false) or the channel becomes readable; may return early.
    */
-  void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException;
+  void sleepUntilReadable(BooleanSupplier hasNoWork) throws IOException;
+
+  /**
+   * {@link #sleepUntilReadable}, then {@link #checkSilent()}: an idle connection to a server that
+   * has nothing to say notices its FIN at once, with no timer.
+   */
+  default void sleepWhileSilent(BooleanSupplier hasNoWork) throws IOException {
+    sleepUntilReadable(hasNoWork);
+    checkSilent();
+  }
+
+  /**
+   * Takes ownership of the connected {@code channel} and opens the wire a transport runs on:
+   * plain, or TLS with its handshake bounded by {@code connectTimeout} when {@code tls} is given.
+   */
+  static Wire open(Endpoint server, java.nio.channels.SocketChannel channel, Doorbell doorbell,
+      dev.logfailover.TlsOptions tls, java.time.Duration connectTimeout, java.time.Duration writeTimeout)
+      throws IOException {
+    PlainWire plain = PlainWire.open(server, channel, doorbell, writeTimeout);
+    return tls == null ? plain : TlsWire.open(plain, tls, connectTimeout);
+  }
 
   /** Closes the stream (TLS: close_notify if the socket takes it at once) and the channel. Never throws. */
   void close();

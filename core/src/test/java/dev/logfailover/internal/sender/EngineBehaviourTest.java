@@ -89,6 +89,23 @@ abstract class EngineBehaviourTest {
   }
 
   @Test
+  void F3_aBatchThatTakesSeveralWritesArrivesWholeWhateverTheSizesOfItsRecords() throws Exception {
+    fixture = fixture(1);
+    // Not started yet: the whole burst is queued, so the sender takes it as one batch of 1,024
+    // records: 1,000 short ones fill a first write, then long ones need two more writes with fewer
+    // records each.
+    fixture.sender = fixture.newEngine(fixture.config().build(), fixture.scheduler);
+    for (int i = 0; i < 1024; i++) {
+      String padding = (i < 1000 ? "s" : "L").repeat(i < 1000 ? 240 : 20_000);
+      fixture.sender.send(("event-" + i + " " + padding).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    fixture.sender.start();
+    fixture.awaitRecords(0, 1024);
+    assertThat(fixture.server(0).records().stream().map(record -> record.substring(0, record.indexOf(' '))))
+        .containsExactlyElementsOf(IntStream.range(0, 1024).mapToObj(i -> "event-" + i).toList());
+  }
+
+  @Test
   void F4_aRefusedPrimaryIsFollowedAtOnceByTheNextServer() throws Exception {
     fixture = fixture(2);
     fixture.server(0).stop();
