@@ -419,8 +419,9 @@ abstract class EngineBehaviourTest {
     fixture.listener.awaitEvent("connected failover2");
     int lookups = fixture.resolver.lookups("failover1.test");
     fixture.resolver.map("failover1.test", "127.0.0.1");
-    fixture.server(2).kill();
+    // The primary is back before failover2 dies, so failover2's successor in the rotation is there.
     fixture.server(0).restart();
+    fixture.server(2).kill();
     fixture.listener.awaitEvent("failedOver failover2 -> primary");
     fixture.server(0).kill();
     fixture.listener.awaitEvent("failedOver primary -> failover1");
