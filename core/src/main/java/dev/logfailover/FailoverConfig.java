@@ -27,6 +27,7 @@ public final class FailoverConfig {
   private final Duration maxBlock;
   private final Duration shutdownTimeout;
   private final boolean keepAlive;
+  private final int relpWindowSize;
   private final Failback failback;
   private final HostResolver resolver;
   private final TlsOptions tls;
@@ -44,9 +45,10 @@ public final class FailoverConfig {
     this.maxBlock = builder.maxBlock;
     this.shutdownTimeout = builder.shutdownTimeout;
     this.keepAlive = builder.keepAlive;
+    this.relpWindowSize = builder.relpWindowSize != null ? builder.relpWindowSize : 128;
     this.failback = builder.failback;
     this.resolver = builder.resolver;
-    this.tls = builder.transport == Transport.TLS
+    this.tls = builder.transport.usesTls()
         ? (builder.tls != null ? builder.tls : TlsOptions.defaults())
         : null;
   }
@@ -108,6 +110,11 @@ public final class FailoverConfig {
     return keepAlive;
   }
 
+  /** With RELP: the most events unacknowledged at a time (F15). */
+  public int relpWindowSize() {
+    return relpWindowSize;
+  }
+
   /** Present in failback mode (F6), empty in round-robin mode (F5). */
   public Optional<Failback> failback() {
     return Optional.ofNullable(failback);
@@ -129,6 +136,7 @@ public final class FailoverConfig {
         + ", reconnectDelay=" + reconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay
         + ", queueSize=" + queueSize + ", overflowPolicy=" + overflowPolicy + ", maxBlock=" + maxBlock
         + ", shutdownTimeout=" + shutdownTimeout + ", keepAlive=" + keepAlive
+        + (transport.isRelp() ? ", relpWindowSize=" + relpWindowSize : "")
         + ", failback=" + failback + (tls == null ? "" : ", tls=" + tls) + "}";
   }
 
@@ -149,6 +157,7 @@ public final class FailoverConfig {
     private Duration maxBlock = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(5);
     private boolean keepAlive = true;
+    private Integer relpWindowSize;
     private Failback failback;
     private HostResolver resolver = HostResolver.SYSTEM;
     private TlsOptions tls;
@@ -240,6 +249,15 @@ public final class FailoverConfig {
       return this;
     }
 
+    /** With {@code relp} and {@code relp-tls}: the most events unacknowledged at a time; 128. */
+    public Builder relpWindowSize(int relpWindowSize) {
+      if (relpWindowSize < 1) {
+        throw new ConfigException("relpWindowSize", relpWindowSize, "must be a positive integer");
+      }
+      this.relpWindowSize = relpWindowSize;
+      return this;
+    }
+
     /** Turns on failback mode (F6); {@code null} means round-robin mode (F5). */
     public Builder failback(Failback failback) {
       this.failback = failback;
@@ -263,8 +281,12 @@ public final class FailoverConfig {
       if (host == null) {
         throw new ConfigException("host", "", "the primary server's host is required");
       }
-      if (tls != null && transport != Transport.TLS) {
-        throw new ConfigException("transport", transport, "TLS settings are given, so the transport must be 'tls'");
+      if (tls != null && !transport.usesTls()) {
+        throw new ConfigException("transport", transport,
+            "TLS settings are given, so the transport must be 'tls' or 'relp-tls'");
+      }
+      if (relpWindowSize != null && !transport.isRelp()) {
+        throw new ConfigException("relpWindowSize", relpWindowSize, "applies only to transport 'relp' or 'relp-tls'");
       }
       int primaryPort = port != null ? port : transport.defaultPort();
       List<Endpoint> servers = new ArrayList<>();

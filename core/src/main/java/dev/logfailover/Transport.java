@@ -2,27 +2,48 @@ package dev.logfailover;
 
 import java.util.Locale;
 
-/** How bytes reach a server. Only TCP-based transports can fail over (F8). */
+/** How events reach a server. Only TCP-based transports can fail over (F8). */
 public enum Transport {
-  TCP("tcp", 601),
-  TLS("tls", 6514);
+  /** Framed records on a TCP stream (RFC 6587); sent once the kernel accepted them. */
+  TCP("tcp", 601, false, false),
+  /** The same inside TLS (RFC 5425), each server verified against its own name (F7). */
+  TLS("tls", 6514, true, false),
+  /** RELP (librelp's doc/relp.md): every event acknowledged by the server (F14, F15). */
+  RELP("relp", 2514, false, true),
+  /** RELP inside TLS, verified as F7. */
+  RELP_TLS("relp-tls", 2514, true, true);
 
   private final String configName;
   private final int defaultPort;
+  private final boolean tls;
+  private final boolean relp;
 
-  Transport(String configName, int defaultPort) {
+  Transport(String configName, int defaultPort, boolean tls, boolean relp) {
     this.configName = configName;
     this.defaultPort = defaultPort;
+    this.tls = tls;
+    this.relp = relp;
   }
 
-  /** The port used when none is configured: 601 for TCP (RFC 6587), 6514 for TLS (RFC 5425). */
+  /** The port used when none is configured: 601 (RFC 6587), 6514 (RFC 5425), 2514 (RELP). */
   public int defaultPort() {
     return defaultPort;
   }
 
+  /** Whether every connection runs TLS, verified per server (F7). */
+  public boolean usesTls() {
+    return tls;
+  }
+
+  /** Whether the server acknowledges each event (RELP): an event counts as sent only then (F14). */
+  public boolean isRelp() {
+    return relp;
+  }
+
   /**
-   * Parses {@code tcp} or {@code tls}. UDP is refused with its reason: a datagram has no
-   * connection, so a dead server cannot be noticed and there is nothing to fail over from.
+   * Parses {@code tcp}, {@code tls}, {@code relp} or {@code relp-tls}. UDP is refused with its
+   * reason: a datagram has no connection, so a dead server cannot be noticed and there is nothing
+   * to fail over from.
    */
   public static Transport parse(String option, String text) {
     String name = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
@@ -33,9 +54,9 @@ public enum Transport {
     }
     if (name.equals("udp")) {
       throw new ConfigException(option, text,
-          "UDP cannot fail over (a datagram never reports a dead server); use 'tcp' or 'tls'");
+          "UDP cannot fail over (a datagram never reports a dead server); use 'tcp', 'tls', 'relp' or 'relp-tls'");
     }
-    throw new ConfigException(option, text, "expected 'tcp' or 'tls'");
+    throw new ConfigException(option, text, "expected 'tcp', 'tls', 'relp' or 'relp-tls'");
   }
 
   @Override

@@ -20,9 +20,9 @@ import java.util.Locale;
  */
 public enum Option {
   HOST("host", "required", "primary server (name or address)", (builder, option, text) -> builder.host(text)),
-  PORT("port", "601 (tcp), 6514 (tls)", "primary port; default for failover servers",
+  PORT("port", "601 (tcp), 6514 (tls), 2514 (relp, relp-tls)", "primary port; default for failover servers",
       (builder, option, text) -> builder.port(Endpoint.parsePort(option, text))),
-  TRANSPORT("transport", "`tcp`", "`tcp` or `tls`; `udp` is refused (F8)",
+  TRANSPORT("transport", "`tcp`", "`tcp`, `tls`, `relp` or `relp-tls`; `udp` is refused (F8)",
       (builder, option, text) -> builder.transport(Transport.parse(option, text))),
   FRAMING("framing", "`octet-counting` with an RFC 5424 encoder or layout, else `newline`",
       "RFC 6587 octet counting (`LEN SP MSG`) or LF-terminated",
@@ -46,9 +46,11 @@ public enum Option {
       (builder, option, text) -> builder.shutdownTimeout(Durations.parse(option, text))),
   KEEP_ALIVE("keepAlive", "`true`", "SO_KEEPALIVE on every connection (`true` or `false`)",
       (builder, option, text) -> builder.keepAlive(parseBoolean(option, text))),
+  RELP_WINDOW_SIZE("relpWindowSize", "`128`", "with `relp`: the most events unacknowledged at a time (F15)",
+      (builder, option, text) -> builder.relpWindowSize(parseInt(option, text))),
   /** Read by {@link TextOptions} with the TLS element, since it only applies to TLS. */
   HOSTNAME_VERIFICATION("hostnameVerification", "`true`",
-      "with `tls`: check each server's certificate against its own name; `false` is warned at start", null);
+      "with `tls` or `relp-tls`: check each server's certificate against its own name; `false` is warned at start", null);
 
   private final String configName;
   private final String defaultText;

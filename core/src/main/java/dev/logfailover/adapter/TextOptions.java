@@ -121,12 +121,18 @@ public final class TextOptions {
     if (transport == null) {
       return;
     }
-    if (transport != Transport.TLS) {
+    if (transport.isRelp() && values.containsKey(Option.FRAMING)) {
+      errors.add(new ConfigException("framing", values.get(Option.FRAMING),
+          "applies only to transport 'tcp' or 'tls': RELP frames each event itself"));
+    }
+    if (!transport.usesTls()) {
       if (tlsElementGiven) {
-        errors.add(new ConfigException("transport", transport, "a TLS element is given, so the transport must be 'tls'"));
+        errors.add(new ConfigException("transport", transport,
+            "a TLS element is given, so the transport must be 'tls' or 'relp-tls'"));
       }
       if (verification != null) {
-        errors.add(new ConfigException("hostnameVerification", verification, "applies only to transport 'tls'"));
+        errors.add(new ConfigException("hostnameVerification", verification,
+            "applies only to transport 'tls' or 'relp-tls'"));
       }
       return;
     }

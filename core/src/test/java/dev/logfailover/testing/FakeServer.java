@@ -51,11 +51,19 @@ public final class FakeServer implements AutoCloseable {
   private ServerSocket listener;
   private final SSLContext tls;
   private final boolean needClientAuth;
+  /** Null unless this server speaks RELP instead of reading framed records. */
+  private final RelpConversation.Script relp;
 
   private FakeServer(String name, Framing framing, InetAddress address, int port, SSLContext tls,
       boolean needClientAuth) throws IOException {
+    this(name, framing, null, address, port, tls, needClientAuth);
+  }
+
+  private FakeServer(String name, Framing framing, RelpConversation.Script relp, InetAddress address, int port,
+      SSLContext tls, boolean needClientAuth) throws IOException {
     this.name = name;
     this.framing = framing;
+    this.relp = relp;
     this.address = address;
     this.tls = tls;
     this.needClientAuth = needClientAuth;
@@ -113,6 +121,32 @@ public final class FakeServer implements AutoCloseable {
       fillers.forEach(FakeServer::closeQuietly);
       closeQuietly(listener);
     }
+  }
+
+  /**
+   * Starts a RELP server (an {@code imrelp} stand-in) on 127.0.0.1: it records the data of every
+   * {@code syslog} command and answers as {@link #relpAnswer} says; with a TLS {@code context} it
+   * speaks RELP inside TLS.
+   */
+  public static FakeServer startRelp(String name, SSLContext context, boolean needClientAuth) throws IOException {
+    return new FakeServer(name, null, new RelpConversation.Script(), InetAddress.getLoopbackAddress(), 0, context,
+        needClientAuth);
+  }
+
+  /** A plain RELP server on the given loopback address and port (0: a free one). */
+  public static FakeServer startRelp(String name, String loopbackAddress, int port) throws IOException {
+    return new FakeServer(name, null, new RelpConversation.Script(), InetAddress.getByName(loopbackAddress), port,
+        null, false);
+  }
+
+  /** How this RELP server answers {@code syslog} commands from now on. */
+  public void relpAnswer(RelpConversation.Answer answer) {
+    relp.answer = answer;
+  }
+
+  /** How many RELP sessions the client ended with {@code close}. */
+  public synchronized int relpCloses() {
+    return (int) connections.stream().filter(connection -> connection.closedByClient).count();
   }
 
   /** Starts a server on 127.0.0.1 and a free port. */
@@ -190,9 +224,32 @@ public final class FakeServer implements AutoCloseable {
   }
 
   private void read(Accepted accepted) {
+    Socket socket;
+    try {
+      socket = openStream(accepted);
+    } catch (IOException e) {
+      return;
+    }
+    if (relp != null) {
+      try {
+        boolean closed = RelpConversation.serve(socket.getInputStream(), socket.getOutputStream(), relp, record -> {
+          synchronized (this) {
+            records.add(record);
+            accepted.records++;
+          }
+        });
+        synchronized (this) {
+          accepted.closedByClient = closed;
+        }
+        closeQuietly(socket);
+      } catch (IOException e) {
+        // Reset or closed by the test: the connection simply ends.
+      }
+      return;
+    }
     InputStream raw;
     try {
-      raw = openStream(accepted);
+      raw = socket.getInputStream();
     } catch (IOException e) {
       return;
     }
@@ -227,10 +284,10 @@ public final class FakeServer implements AutoCloseable {
     }
   }
 
-  /** The plain stream, or for TLS the stream after a handshake whose details are recorded. */
-  private InputStream openStream(Accepted accepted) throws IOException {
+  /** The plain socket, or for TLS the socket after a handshake whose details are recorded. */
+  private Socket openStream(Accepted accepted) throws IOException {
     if (tls == null) {
-      return accepted.socket.getInputStream();
+      return accepted.socket;
     }
     SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(accepted.socket, null, accepted.socket.getPort(), true);
     secure.setUseClientMode(false);
@@ -254,7 +311,7 @@ public final class FakeServer implements AutoCloseable {
         accepted.clientPrincipal = null;
       }
     }
-    return secure.getInputStream();
+    return secure;
   }
 
   /** SNI host names each TLS connection asked for, in accept order (empty list: none sent). */
@@ -389,6 +446,7 @@ public final class FakeServer implements AutoCloseable {
     List<String> serverNames = List.of();
     String clientPrincipal;
     String handshakeFailure;
+    boolean closedByClient;
 
     Accepted(int index, Socket socket) {
       this.index = index;

@@ -104,6 +104,7 @@ public final class FailoverSocketAppender extends AbstractAppender {
     @PluginBuilderAttribute private String maxBlock;
     @PluginBuilderAttribute private String shutdownTimeout;
     @PluginBuilderAttribute private String keepAlive;
+    @PluginBuilderAttribute private String relpWindowSize;
     @PluginBuilderAttribute private String hostnameVerification;
     @PluginElement("Servers") private ServerList servers;
     @PluginElement("Failback") private FailbackElement failback;
@@ -212,6 +213,11 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
     public Builder setKeepAlive(String keepAlive) {
       this.keepAlive = keepAlive;
+      return this;
+    }
+
+    public Builder setRelpWindowSize(String relpWindowSize) {
+      this.relpWindowSize = relpWindowSize;
       return this;
     }
 

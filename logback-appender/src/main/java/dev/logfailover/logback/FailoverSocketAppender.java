@@ -154,7 +154,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     set(Option.PORT, port);
   }
 
-  /** {@code tcp} (default) or {@code tls}; {@code udp} is refused (F8). */
+  /** {@code tcp} (default), {@code tls}, {@code relp} or {@code relp-tls}; {@code udp} is refused (F8). */
   public void setTransport(String transport) {
     set(Option.TRANSPORT, transport);
   }
@@ -204,6 +204,11 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
 
   public void setKeepAlive(String keepAlive) {
     set(Option.KEEP_ALIVE, keepAlive);
+  }
+
+  /** With {@code relp}: the most events unacknowledged at a time; {@code 128}. */
+  public void setRelpWindowSize(String relpWindowSize) {
+    set(Option.RELP_WINDOW_SIZE, relpWindowSize);
   }
 
   /**

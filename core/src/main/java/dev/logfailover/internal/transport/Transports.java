@@ -10,6 +10,8 @@ public final class Transports {
     return switch (config.transport()) {
       case TCP, TLS -> new StreamTransport(new Framer(config.framing()), config.tls().orElse(null),
           config.connectTimeout(), config.writeTimeout());
+      case RELP, RELP_TLS -> new RelpTransport(config.tls().orElse(null), config.connectTimeout(),
+          config.writeTimeout(), config.relpWindowSize());
     };
   }
 }

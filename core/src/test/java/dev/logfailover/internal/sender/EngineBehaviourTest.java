@@ -35,8 +35,14 @@ abstract class EngineBehaviourTest {
   /** Makes the transport under test for a configuration; null for the one it names (tcp). */
   abstract Function<FailoverConfig, SessionFactory> transport();
 
-  private SenderFixture fixture(int servers) throws IOException {
+  /** Starts {@code servers} collectors that speak the transport under test, and a sender for them. */
+  SenderFixture fixture(int servers) throws IOException {
     return new SenderFixture(servers, transport());
+  }
+
+  /** Makes {@code server} stop taking events while its connection stays open. */
+  void stall(FakeServer server) {
+    server.behave(Behaviour.STALL);
   }
 
   @AfterEach
@@ -166,7 +172,7 @@ abstract class EngineBehaviourTest {
     fixture = fixture(2);
     fixture.start(fixture.config().build());
     fixture.sendEvents(10);
-    fixture.awaitRecords(0, 10);
+    fixture.awaitSent(10);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connectionLost primary SocketException");
     fixture.sendEvents(10);
@@ -195,7 +201,7 @@ abstract class EngineBehaviourTest {
   @Test
   void aStalledServerIsAFailureAfterWriteTimeout() throws Exception {
     fixture = fixture(2);
-    fixture.server(0).behave(Behaviour.STALL);
+    stall(fixture.server(0));
     fixture.start(fixture.config().writeTimeout(Duration.ofMillis(300)).queueSize(100_000).build());
     String padding = "x".repeat(200);
     for (int i = 0; i < 50_000; i++) {
@@ -391,7 +397,7 @@ abstract class EngineBehaviourTest {
   @Test
   void F10_stopNeverHangsPastShutdownTimeoutAndCountsWhatIsLeft() throws Exception {
     fixture = fixture(1);
-    fixture.server(0).behave(Behaviour.STALL);
+    stall(fixture.server(0));
     fixture.start(fixture.config().writeTimeout(Duration.ofMinutes(1)).shutdownTimeout(Duration.ofMillis(300))
         .queueSize(100_000).build());
     String padding = "y".repeat(500);
@@ -442,12 +448,11 @@ abstract class EngineBehaviourTest {
   @Test
   void F12_aChangedDnsAnswerIsHonouredAtTheNextAttempt() throws Exception {
     fixture = fixture(1);
-    FakeServer moved = FakeServer.start("moved", dev.logfailover.Framing.OCTET_COUNTING, "127.0.0.3",
-        fixture.server(0).port());
+    FakeServer moved = fixture.startAnother("moved", "127.0.0.3", fixture.server(0).port());
     try {
       fixture.start(fixture.config().build());
       fixture.sendEvents(2);
-      fixture.awaitRecords(0, 2);
+      fixture.awaitSent(2);
       fixture.resolver.map("primary.test", "127.0.0.3");
       fixture.server(0).kill();
       fixture.listener.awaitEvent("connectionLost primary SocketException");

@@ -30,6 +30,8 @@ final class SenderFixture implements AutoCloseable {
   final RecordingFailoverListener listener = new RecordingFailoverListener();
   final List<FakeServer> servers = new ArrayList<>();
   Engine sender;
+  /** Collectors of the same kind as this fixture's, for {@link #startAnother}. */
+  private final boolean relp;
   /** Makes the transport under test for a configuration; null for the one the configuration names. */
   private final Function<FailoverConfig, SessionFactory> transport;
   private int nextEvent;
@@ -50,11 +52,31 @@ final class SenderFixture implements AutoCloseable {
   }
 
   private SenderFixture(List<FakeServer> started, Function<FailoverConfig, SessionFactory> transport) {
+    this(started, transport, false);
+  }
+
+  private SenderFixture(List<FakeServer> started, Function<FailoverConfig, SessionFactory> transport, boolean relp) {
     this.transport = transport;
+    this.relp = relp;
     for (FakeServer server : started) {
       servers.add(server);
       resolver.map(server.name() + ".test", "127.0.0.1");
     }
+  }
+
+  /** Starts {@code count} RELP collectors; {@link #config()} then names the relp transport. */
+  static SenderFixture relp(int count) throws IOException {
+    List<FakeServer> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      started.add(FakeServer.startRelp(name(i), null, false));
+    }
+    return new SenderFixture(started, null, true);
+  }
+
+  /** Another collector of this fixture's kind, on a given loopback address and port. */
+  FakeServer startAnother(String name, String loopbackAddress, int port) throws IOException {
+    return relp ? FakeServer.startRelp(name, loopbackAddress, port)
+        : FakeServer.start(name, Framing.OCTET_COUNTING, loopbackAddress, port);
   }
 
   static String name(int index) {
@@ -91,6 +113,9 @@ final class SenderFixture implements AutoCloseable {
         .maxReconnectDelay(Duration.ofMillis(200))
         .shutdownTimeout(Duration.ofSeconds(5))
         .resolver(resolver);
+    if (relp) {
+      builder.transport(dev.logfailover.Transport.RELP);
+    }
     for (int i = 1; i < servers.size(); i++) {
       builder.addFailoverServer(servers.get(i).name() + ".test:" + servers.get(i).port());
     }
@@ -143,6 +168,15 @@ final class SenderFixture implements AutoCloseable {
     dev.logfailover.testing.Await.until(() -> server.recordCount() >= count, () -> server.name() + " to receive "
         + count + " records, has " + server.recordCount() + "; events " + listener.events() + "; status "
         + (sender == null ? "none" : sender.status()));
+  }
+
+  /**
+   * Waits until the engine counts {@code count} events as sent in its transport's meaning
+   * (acknowledged, for an acknowledging one), so that a fault injected next cannot take them.
+   */
+  void awaitSent(long count) {
+    dev.logfailover.testing.Await.until(() -> sender.status().eventsSent() >= count,
+        () -> count + " events sent; status " + sender.status() + "; events " + listener.events());
   }
 
   /** Every server's records, in server order then arrival order. */
