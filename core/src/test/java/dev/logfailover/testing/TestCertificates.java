@@ -28,7 +28,6 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -177,8 +176,21 @@ public final class TestCertificates {
       }
     }
     try (JcaPEMWriter key = new JcaPEMWriter(Files.newBufferedWriter(keyFile))) {
-      key.writeObject(new JcaPKCS8Generator(identity.keyPair().getPrivate(), null));
+      key.writeObject(sec1(identity.keyPair()));
     }
+  }
+
+  /**
+   * The key in the traditional SEC1 form ("EC PRIVATE KEY", RFC 5915) with its curve and public
+   * point inside, which OpenSSL (syslog-ng) and GnuTLS (librelp, under rsyslog's imrelp) both read;
+   * GnuTLS refuses the JDK's PKCS#8 encoding, whose inner key names no curve.
+   */
+  private static org.bouncycastle.util.io.pem.PemObject sec1(java.security.KeyPair keyPair) throws Exception {
+    var publicKeyInfo = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded());
+    var privateKey = (java.security.interfaces.ECPrivateKey) keyPair.getPrivate();
+    var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(privateKey.getParams().getOrder().bitLength(),
+        privateKey.getS(), publicKeyInfo.getPublicKeyData(), publicKeyInfo.getAlgorithm().getParameters());
+    return new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded());
   }
 
   /** Writes the authority's certificate as a PEM file (a CA file for a server verifying clients). */

@@ -34,7 +34,39 @@ final class Binaries {
     Path unpacked = Path.of(RSYSLOG_ROOT, "usr/sbin/rsyslogd");
     Path executable = require("rsyslogd", Files.isExecutable(unpacked) ? Optional.of(unpacked) : Optional.empty(),
         "bash .ci/run (it unpacks Debian's rsyslog into " + RSYSLOG_ROOT + ")");
-    return new Rsyslog(executable, Path.of(RSYSLOG_ROOT, "usr/lib/x86_64-linux-gnu/rsyslog"));
+    return new Rsyslog(executable, moduleDirectoryUnder(Path.of(RSYSLOG_ROOT)));
+  }
+
+  /**
+   * rsyslog with Debian's rsyslog-relp module ({@code imrelp.so}, with its library librelp0), which
+   * .ci/run unpacks beside the unpacked rsyslog.
+   */
+  static Rsyslog rsyslogWithRelp() {
+    Rsyslog rsyslog = rsyslog();
+    Path modules = rsyslog.moduleDirectory() != null ? rsyslog.moduleDirectory() : installedModuleDirectory();
+    Path imrelp = modules == null ? null : modules.resolve("imrelp.so");
+    require("rsyslog's imrelp module", imrelp != null && Files.isReadable(imrelp) ? Optional.of(imrelp) : Optional.empty(),
+        "bash .ci/run (it installs librelp0 and unpacks Debian's rsyslog-relp into " + RSYSLOG_ROOT + ")");
+    return new Rsyslog(rsyslog.executable(), modules);
+  }
+
+  /** Where an installed rsyslog keeps its modules, whatever the machine's architecture. */
+  private static Path installedModuleDirectory() {
+    return moduleDirectoryUnder(Path.of("/"));
+  }
+
+  /** {@code usr/lib/<multiarch triplet>/rsyslog} below {@code root}, the first that exists. */
+  static Path moduleDirectoryUnder(Path root) {
+    Path lib = root.resolve("usr/lib");
+    if (!Files.isDirectory(lib)) {
+      return null;
+    }
+    try (var entries = Files.list(lib)) {
+      return entries.map(entry -> entry.resolve("rsyslog")).filter(Files::isDirectory).findFirst()
+          .orElse(Files.isDirectory(lib.resolve("rsyslog")) ? lib.resolve("rsyslog") : null);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   private static Optional<Path> find(String name) {

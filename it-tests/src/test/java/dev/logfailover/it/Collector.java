@@ -62,7 +62,8 @@ abstract class Collector implements AutoCloseable {
   Collector start() throws IOException {
     process = new ProcessBuilder(command()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(processLog().toFile())).start();
-    Await.until(START_TIMEOUT, () -> accepts() || !process.isAlive(), () -> name + " listening on " + hostAndPort());
+    Await.until(START_TIMEOUT, () -> accepts() || !process.isAlive(), () -> name + " listening on " + hostAndPort()
+        + "; its log:\n" + readQuietly(processLog()));
     if (!process.isAlive()) {
       throw new IOException(name + " exited instead of listening on " + hostAndPort() + "; its log:\n"
           + Files.readString(processLog()));
@@ -76,6 +77,14 @@ abstract class Collector implements AutoCloseable {
       return true;
     } catch (IOException notYet) {
       return false;
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
     }
   }
 

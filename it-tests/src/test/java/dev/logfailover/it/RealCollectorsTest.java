@@ -207,4 +207,95 @@ abstract class RealCollectorsTest {
     start(setup);
     logTo(primary, 2);
   }
+
+  private Rsyslog relpRsyslog(String name) throws Exception {
+    return started(new Rsyslog(name, directory, Rsyslog.Input.RELP));
+  }
+
+  /** Every event text of every collector, in collector order then arrival order. */
+  private static List<String> allTexts(Collector... collectors) throws Exception {
+    List<String> all = new ArrayList<>();
+    for (Collector collector : collectors) {
+      all.addAll(collector.texts());
+    }
+    return all;
+  }
+
+  private static int distinct(Collector... collectors) {
+    try {
+      return new java.util.HashSet<>(allTexts(collectors)).size();
+    } catch (Exception notYetReadable) {
+      return 0;
+    }
+  }
+
+  @Test
+  void F14_relpToRsyslogLosesNothingWhenTheCollectorIsKilledMidStream() throws Exception {
+    Rsyslog primary = relpRsyslog("primary");
+    Rsyslog failover1 = relpRsyslog("failover1");
+    start(rfc5424(primary, failover1).option("transport", "relp").option("writeTimeout", "2s"));
+    for (int i = 0; i < 3000; i++) {
+      if (i == 1500) {
+        primary.kill(); // mid-stream: events are in flight, some written and not yet acknowledged
+      }
+      driver.log("event " + i);
+      if (i % 10 == 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+    }
+    Await.until(java.time.Duration.ofSeconds(20), () -> driver.status().eventsSent() >= 3000,
+        () -> "3000 acknowledged; status " + driver.status());
+    // imrelp acknowledges once rsyslog queued the event; its file is written a moment later.
+    Await.until(java.time.Duration.ofSeconds(20), () -> distinct(primary, failover1) >= 3000,
+        () -> "3000 distinct events written, have " + distinct(primary, failover1));
+    List<String> received = allTexts(primary, failover1);
+    assertThat(new java.util.HashSet<>(received)).as("every event, at one collector or the other")
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 3000).mapToObj(i -> "event " + i).toList());
+    assertThat((long) received.size() - 3000).as("duplicates, at most what was resent")
+        .isLessThanOrEqualTo(driver.status().resent());
+    assertThat(failover1.texts()).as("in order at the failover server").isSortedAccordingTo(
+        java.util.Comparator.comparingInt(text -> Integer.parseInt(text.substring("event ".length()))));
+    assertThat(driver.status().eventsDropped()).isZero();
+  }
+
+  @Test
+  void F15_relpFailbackClosesTheFailoverSessionAndLosesNothing() throws Exception {
+    Rsyslog primary = relpRsyslog("primary");
+    Rsyslog failover1 = relpRsyslog("failover1");
+    start(rfc5424(primary, failover1).option("transport", "relp").failback("2", "1s"));
+    logTo(primary, 3);
+    primary.kill();
+    awaitCurrent(failover1);
+    logTo(failover1, 3);
+    primary.restart();
+    awaitCurrent(primary);
+    logTo(primary, 3);
+    assertThat(driver.status().failbacks()).isEqualTo(1);
+    assertThat(driver.status().resent()).isZero();
+  }
+
+  @Test
+  void F15_relpTlsToRsyslogVerifiesEachServerAndPresentsOurClientCertificate() throws Exception {
+    Authority authority = TestCertificates.newAuthority("collectors CA");
+    Path ca = directory.resolve("ca.pem");
+    TestCertificates.writePem(authority, ca);
+    Rsyslog wrongName = relpTlsRsyslog("primary", authority.issue("elsewhere", "elsewhere.example"), ca);
+    Rsyslog valid = relpTlsRsyslog("failover1", authority.issue("loopback", "127.0.0.1"), ca);
+    Path trustStore = TestCertificates.writeTrustStore(directory.resolve("ca.p12"), "changeit", authority);
+    Path keyStore = TestCertificates.writeKeyStore(directory.resolve("client.p12"), authority.issue("orders-service"),
+        "changeit");
+    start(new Setup("localhost", wrongName.port).server(valid.hostAndPort()).format(Format.RFC5424)
+        .tls(trustStore, keyStore, "changeit").option("transport", "relp-tls"));
+    logTo(valid, 3);
+    assertThat(wrongName.count()).isZero();
+    assertThat(driver.status().servers().get(0).lastFailure()).hasValueSatisfying(failure ->
+        assertThat(failure).contains("TLS handshake with localhost:" + wrongName.port));
+  }
+
+  private Rsyslog relpTlsRsyslog(String name, Held identity, Path clientCa) throws Exception {
+    Path certificate = directory.resolve(name + "-cert.pem");
+    Path key = directory.resolve(name + "-key.pem");
+    TestCertificates.writePem(identity, certificate, key);
+    return started(new Rsyslog(name, directory, Rsyslog.Input.RELP).tls(clientCa, certificate, key));
+  }
 }

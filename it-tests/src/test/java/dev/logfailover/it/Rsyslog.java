@@ -6,20 +6,48 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** rsyslog with an {@code imtcp} input, which reads octet-counted and newline-framed records alike. */
+/**
+ * rsyslog with an {@code imtcp} input, which reads octet-counted and newline-framed records alike,
+ * or an {@code imrelp} input (Debian's rsyslog-relp), plain or inside TLS requiring a client
+ * certificate from the test CA ({@code tls.authMode="certvalid"}).
+ */
 final class Rsyslog extends Collector {
+  enum Input { TCP, RELP }
+
+  private final Input input;
+  private Path caCertificate;
+  private Path certificate;
+  private Path key;
+
   Rsyslog(String name, Path directory) throws IOException {
+    this(name, directory, Input.TCP);
+  }
+
+  Rsyslog(String name, Path directory, Input input) throws IOException {
     super(name, directory);
+    this.input = input;
+  }
+
+  /** RELP inside TLS: presents {@code certificate}, accepts clients whose certificate the CA signed. */
+  Rsyslog tls(Path caCertificate, Path certificate, Path key) {
+    this.caCertificate = caCertificate;
+    this.certificate = certificate;
+    this.key = key;
+    return this;
   }
 
   @Override
   List<String> command() throws IOException {
-    Binaries.Rsyslog binary = Binaries.rsyslog();
+    Binaries.Rsyslog binary = input == Input.RELP ? Binaries.rsyslogWithRelp() : Binaries.rsyslog();
     Path modules = binary.moduleDirectory();
+    String module = input == Input.RELP ? "imrelp" : "imtcp";
+    String tlsSettings = caCertificate == null ? "" : """
+         tls="on" tls.cacert="%s" tls.mycert="%s" tls.myprivkey="%s" tls.authMode="certvalid"\
+        """.formatted(caCertificate, certificate, key);
     Files.writeString(directory.resolve("rsyslog.conf"), """
         global(workDirectory="%s" parser.escapeControlCharactersOnReceive="off")
         module(load="%s")
-        input(type="imtcp" address="127.0.0.1" port="%d")
+        input(type="%s" address="127.0.0.1" port="%d"%s)
         template(name="fields" type="list" option.jsonf="on") {
           property(outname="host" name="hostname" format="jsonf")
           property(outname="program" name="programname" format="jsonf")
@@ -29,7 +57,8 @@ final class Rsyslog extends Collector {
           property(outname="message" name="msg" format="jsonf")
         }
         action(type="omfile" file="%s" template="fields")
-        """.formatted(directory, modules == null ? "imtcp" : modules.resolve("imtcp.so"), port, output()));
+        """.formatted(directory, modules == null ? module : modules.resolve(module + ".so"), module, port,
+        tlsSettings, output()));
     List<String> command = new ArrayList<>(List.of(binary.executable().toString(), "-n", "-f",
         directory.resolve("rsyslog.conf").toString(), "-i", directory.resolve("pid").toString()));
     if (modules != null) {
