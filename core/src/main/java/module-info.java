@@ -4,6 +4,8 @@
  */
 module dev.logfailover.core {
   requires java.management;
+  /** TCP_QUICKACK for RELP's answers (jdk.net.ExtendedSocketOptions). */
+  requires jdk.net;
 
   exports dev.logfailover;
   exports dev.logfailover.adapter to dev.logfailover.logback, dev.logfailover.log4j2;

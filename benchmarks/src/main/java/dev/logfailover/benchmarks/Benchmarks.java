@@ -41,6 +41,7 @@ public final class Benchmarks {
       }
     }
     failoverLatency();
+    RsyslogBenchmark.run();
   }
 
   private static void compare(String encoder, int threads) throws Exception {

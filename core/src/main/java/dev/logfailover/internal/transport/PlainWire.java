@@ -11,6 +11,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A plain TCP {@link Wire}. Non-blocking I/O gives what a blocking socket cannot: the exact count
@@ -20,6 +21,8 @@ import java.util.function.BooleanSupplier;
  * <p>Not thread-safe: confined to the sender thread.
  */
 public final class PlainWire implements Wire {
+  private static final boolean QUICK_ACK_SUPPORTED = quickAckSupported();
+
   private final Endpoint server;
   private final SocketChannel channel;
   private final InetSocketAddress remoteAddress;
@@ -36,6 +39,14 @@ public final class PlainWire implements Wire {
     this.doorbell = doorbell;
     this.key = key;
     this.writeTimeoutNanos = writeTimeout.toNanos();
+  }
+
+  private static boolean quickAckSupported() {
+    try (SocketChannel probe = SocketChannel.open()) {
+      return probe.supportedOptions().contains(ExtendedSocketOptions.TCP_QUICKACK);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Takes ownership of the connected {@code channel}; closes it if this fails. */
@@ -118,6 +129,13 @@ public final class PlainWire implements Wire {
         throw new SocketTimeoutException(what + " with " + server + " timed out");
       }
       awaitReadable(deadlineNanos);
+    }
+  }
+
+  @Override
+  public void acknowledgeQuickly() throws IOException {
+    if (QUICK_ACK_SUPPORTED) {
+      channel.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
     }
   }
 

@@ -141,7 +141,10 @@ public final class RelpTransport implements SessionFactory {
     private void sendAll(Outbox outbox) throws IOException {
       ensureCapacity(outbox.size());
       while (!outbox.isEmpty()) {
-        if (outbox.written() < outbox.size() && outbox.written() - outbox.released() < windowSize) {
+        int unacknowledged = outbox.written() - outbox.released();
+        // Refill once half the window is free, not at every answer: whole chunks of commands per
+        // write, and whole runs of answers per read, instead of one of each per event.
+        if (outbox.written() < outbox.size() && (unacknowledged == 0 || unacknowledged <= windowSize / 2)) {
           ByteBuffer chunk = frameFrom(outbox);
           wire.write(chunk, () -> markWritten(outbox, chunk.position()));
           readAcknowledgements(outbox);
@@ -153,6 +156,7 @@ public final class RelpTransport implements SessionFactory {
           throw new Wire.WriteTimeoutException("no RELP acknowledgement from " + wire.server() + " for "
               + writeTimeout.toMillis() + " ms (" + (outbox.written() - outbox.released()) + " events waiting)");
         }
+        wire.acknowledgeQuickly();
         wire.awaitReadable(deadline);
         readAcknowledgements(outbox);
       }

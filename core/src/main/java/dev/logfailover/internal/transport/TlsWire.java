@@ -232,6 +232,11 @@ public final class TlsWire implements Wire {
   }
 
   @Override
+  public void acknowledgeQuickly() throws IOException {
+    plain.acknowledgeQuickly();
+  }
+
+  @Override
   public void awaitReadable(long deadlineNanos) throws IOException {
     plain.awaitReadable(deadlineNanos);
   }

@@ -32,6 +32,15 @@ public interface Wire {
    */
   void write(ByteBuffer bytes, Runnable onProgress) throws IOException;
 
+  /**
+   * Asks the kernel to acknowledge what the server sends at once rather than after its delayed-ACK
+   * timer (Linux TCP_QUICKACK; a no-op where unsupported). A server with Nagle's algorithm on (as
+   * librelp is) holds its next answers until the previous one is acknowledged; while we send
+   * nothing, no data of ours carries that acknowledgement, and each answer would wait up to 40 ms.
+   * Linux leaves quick-ACK mode on its own, so this is asked again before each wait for answers.
+   */
+  void acknowledgeQuickly() throws IOException;
+
   /** Reads the application bytes available now into {@code into}, without waiting; -1 at the end. */
   int readNow(ByteBuffer into) throws IOException;
 
