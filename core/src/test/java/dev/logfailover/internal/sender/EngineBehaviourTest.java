@@ -172,6 +172,7 @@ abstract class EngineBehaviourTest {
     fixture = fixture(2);
     fixture.start(fixture.config().build());
     fixture.sendEvents(10);
+    fixture.awaitRecords(0, 10);
     fixture.awaitSent(10);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connectionLost primary SocketException");
@@ -452,6 +453,7 @@ abstract class EngineBehaviourTest {
     try {
       fixture.start(fixture.config().build());
       fixture.sendEvents(2);
+      fixture.awaitRecords(0, 2);
       fixture.awaitSent(2);
       fixture.resolver.map("primary.test", "127.0.0.3");
       fixture.server(0).kill();

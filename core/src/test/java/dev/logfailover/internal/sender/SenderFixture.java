@@ -172,7 +172,8 @@ final class SenderFixture implements AutoCloseable {
 
   /**
    * Waits until the engine counts {@code count} events as sent in its transport's meaning
-   * (acknowledged, for an acknowledging one), so that a fault injected next cannot take them.
+   * (acknowledged, for an acknowledging one). With {@link #awaitRecords} before it (the server
+   * has them), a fault injected next cannot take them, whatever the transport.
    */
   void awaitSent(long count) {
     dev.logfailover.testing.Await.until(() -> sender.status().eventsSent() >= count,
