@@ -16,6 +16,14 @@ public final class ConfigException extends IllegalArgumentException {
     this.reason = reason;
   }
 
+  /** Returns {@code value} if it is positive; otherwise refuses it, naming {@code option}. */
+  public static int requirePositive(String option, int value) {
+    if (value < 1) {
+      throw new ConfigException(option, value, "must be a positive integer");
+    }
+    return value;
+  }
+
   /** Why the value is refused, without the option and value. */
   public String reason() {
     return reason;

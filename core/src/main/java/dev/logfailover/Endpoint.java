@@ -1,7 +1,11 @@
 package dev.logfailover;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A server as configured: a host name or literal address and a port. A value type; the name is
@@ -119,5 +123,24 @@ public final class Endpoint {
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /**
+   * The server list (SPEC section 2): the primary {@code host} on {@code primaryPort}, then each
+   * failover server as written ({@code host}, {@code host:port}, {@code [v6]:port}), with the
+   * primary's port where it names none. A server listed twice is refused.
+   */
+  static List<Endpoint> serverList(String host, int primaryPort, List<String> failoverServers) {
+    List<Endpoint> servers = new ArrayList<>();
+    servers.add(of("host", host, primaryPort));
+    Set<Endpoint> seen = new HashSet<>(servers);
+    for (String server : failoverServers) {
+      Endpoint endpoint = parse("server", server, primaryPort);
+      if (!seen.add(endpoint)) {
+        throw new ConfigException("server", server, "this server is already in the list as " + endpoint);
+      }
+      servers.add(endpoint);
+    }
+    return servers;
   }
 }

@@ -2,11 +2,9 @@ package dev.logfailover;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything one appender's failover engine needs (SPEC section 3), immutable and validated. Build
@@ -220,10 +218,7 @@ public final class FailoverConfig {
     }
 
     public Builder queueSize(int queueSize) {
-      if (queueSize < 1) {
-        throw new ConfigException("queueSize", queueSize, "must be a positive integer");
-      }
-      this.queueSize = queueSize;
+      this.queueSize = ConfigException.requirePositive("queueSize", queueSize);
       return this;
     }
 
@@ -251,10 +246,7 @@ public final class FailoverConfig {
 
     /** With {@code relp} and {@code relp-tls}: the most events unacknowledged at a time; 128. */
     public Builder relpWindowSize(int relpWindowSize) {
-      if (relpWindowSize < 1) {
-        throw new ConfigException("relpWindowSize", relpWindowSize, "must be a positive integer");
-      }
-      this.relpWindowSize = relpWindowSize;
+      this.relpWindowSize = ConfigException.requirePositive("relpWindowSize", relpWindowSize);
       return this;
     }
 
@@ -288,18 +280,8 @@ public final class FailoverConfig {
       if (relpWindowSize != null && !transport.isRelp()) {
         throw new ConfigException("relpWindowSize", relpWindowSize, "applies only to transport 'relp' or 'relp-tls'");
       }
-      int primaryPort = port != null ? port : transport.defaultPort();
-      List<Endpoint> servers = new ArrayList<>();
-      servers.add(Endpoint.of("host", host, primaryPort));
-      Set<Endpoint> seen = new HashSet<>(servers);
-      for (String server : failoverServers) {
-        Endpoint endpoint = Endpoint.parse("server", server, primaryPort);
-        if (!seen.add(endpoint)) {
-          throw new ConfigException("server", server,
-              "this server is already in the list as " + endpoint);
-        }
-        servers.add(endpoint);
-      }
+      List<Endpoint> servers = Endpoint.serverList(host, port != null ? port : transport.defaultPort(),
+          failoverServers);
       if (failback != null && servers.size() == 1) {
         throw new ConfigException("failback", failback,
             "failback needs at least one failover server to fall back from");

@@ -75,7 +75,8 @@ public final class Benchmarks {
         + port + "</port><overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>" + encoder + "</appender>";
   }
 
-  private static LoggerContext configure(String appenderXml) throws Exception {
+  /** A Logback context with {@code appenderXml} (an appender named OUT) at the root. */
+  static LoggerContext configure(String appenderXml) throws Exception {
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());
     JoranConfigurator configurator = new JoranConfigurator();

@@ -2,16 +2,12 @@ package dev.logfailover.benchmarks;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -94,7 +90,7 @@ final class RsyslogBenchmark {
     for (int round = 0; round < ROUNDS; round++) {
       long rsyslogCpuBefore = cpuNanos(rsyslogPid);
       long ourCpuBefore = ourCpuNanos();
-      LoggerContext context = configure("<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"
+      LoggerContext context = Benchmarks.configure("<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"
           + "<host>127.0.0.1</host><port>" + port + "</port><transport>" + transport + "</transport>"
           + "<overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>"
           + "<encoder class=\"dev.logfailover.logback.Rfc5424Encoder\"><appName>orders</appName></encoder></appender>");
@@ -184,16 +180,6 @@ final class RsyslogBenchmark {
         channel.close();
       }
     }
-  }
-
-  private static LoggerContext configure(String appenderXml) throws Exception {
-    LoggerContext context = new LoggerContext();
-    context.setMDCAdapter(new LogbackMDCAdapter());
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
-    String xml = "<configuration>" + appenderXml + "<root level=\"INFO\"><appender-ref ref=\"OUT\"/></root></configuration>";
-    configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-    return context;
   }
 
   private static Path moduleDirectory(Path root) throws IOException {

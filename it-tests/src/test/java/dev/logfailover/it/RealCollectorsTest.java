@@ -161,10 +161,16 @@ abstract class RealCollectorsTest {
   }
 
   private SyslogNg tlsSyslogNg(String name, Held identity, Path clientCa) throws Exception {
+    Path[] files = pemFiles(name, identity);
+    return started(new SyslogNg(name, directory, Source.SYSLOG_TLS).tls(files[0], files[1], clientCa));
+  }
+
+  /** Writes {@code identity} as the certificate and key PEM files a collector reads. */
+  private Path[] pemFiles(String name, Held identity) throws Exception {
     Path certificate = directory.resolve(name + "-cert.pem");
     Path key = directory.resolve(name + "-key.pem");
     TestCertificates.writePem(identity, certificate, key);
-    return started(new SyslogNg(name, directory, Source.SYSLOG_TLS).tls(certificate, key, clientCa));
+    return new Path[] {certificate, key};
   }
 
   @Test
@@ -293,9 +299,7 @@ abstract class RealCollectorsTest {
   }
 
   private Rsyslog relpTlsRsyslog(String name, Held identity, Path clientCa) throws Exception {
-    Path certificate = directory.resolve(name + "-cert.pem");
-    Path key = directory.resolve(name + "-key.pem");
-    TestCertificates.writePem(identity, certificate, key);
-    return started(new Rsyslog(name, directory, Rsyslog.Input.RELP).tls(clientCa, certificate, key));
+    Path[] files = pemFiles(name, identity);
+    return started(new Rsyslog(name, directory, Rsyslog.Input.RELP).tls(clientCa, files[0], files[1]));
   }
 }
