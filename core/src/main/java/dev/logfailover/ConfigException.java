@@ -24,6 +24,14 @@ public final class ConfigException extends IllegalArgumentException {
     return value;
   }
 
+  /** Returns {@code value} if it is positive; otherwise refuses it, naming {@code option}. */
+  public static long requirePositive(String option, long value) {
+    if (value < 1) {
+      throw new ConfigException(option, value, "must be positive");
+    }
+    return value;
+  }
+
   /** Why the value is refused, without the option and value. */
   public String reason() {
     return reason;

@@ -62,19 +62,21 @@ public final class Durations {
     }
   }
 
-  /** @throws ConfigException naming {@code option} unless {@code value} is positive */
-  static void requirePositive(String option, Duration value) {
+  /** Returns {@code value} if positive; otherwise refuses it, naming {@code option}. */
+  static Duration requirePositive(String option, Duration value) {
     Objects.requireNonNull(value, option);
     if (value.isNegative() || value.isZero()) {
       throw new ConfigException(option, value, "must be a positive duration");
     }
+    return value;
   }
 
-  /** @throws ConfigException naming {@code option} if {@code value} is negative */
-  static void requireNotNegative(String option, Duration value) {
+  /** Returns {@code value} unless negative; otherwise refuses it, naming {@code option}. */
+  static Duration requireNotNegative(String option, Duration value) {
     Objects.requireNonNull(value, option);
     if (value.isNegative()) {
       throw new ConfigException(option, value, "must not be negative");
     }
+    return value;
   }
 }

@@ -14,41 +14,14 @@ import java.util.Optional;
  */
 public final class FailoverConfig {
   private final List<Endpoint> servers;
-  private final Transport transport;
-  private final Framing framing;
-  private final Duration connectTimeout;
-  private final Duration writeTimeout;
-  private final Duration reconnectDelay;
-  private final Duration maxReconnectDelay;
-  private final int queueSize;
-  private final OverflowPolicy overflowPolicy;
-  private final Duration maxBlock;
-  private final Duration shutdownTimeout;
-  private final boolean keepAlive;
-  private final int relpWindowSize;
-  private final Failback failback;
-  private final HostResolver resolver;
+  /** A private snapshot of the builder's validated values; nothing else ever sees it. */
+  private final Builder values;
   private final TlsOptions tls;
 
-  private FailoverConfig(Builder builder, List<Endpoint> servers) {
+  private FailoverConfig(Builder values, List<Endpoint> servers) {
     this.servers = List.copyOf(servers);
-    this.transport = builder.transport;
-    this.framing = builder.framing;
-    this.connectTimeout = builder.connectTimeout;
-    this.writeTimeout = builder.writeTimeout;
-    this.reconnectDelay = builder.reconnectDelay;
-    this.maxReconnectDelay = builder.maxReconnectDelay;
-    this.queueSize = builder.queueSize;
-    this.overflowPolicy = builder.overflowPolicy;
-    this.maxBlock = builder.maxBlock;
-    this.shutdownTimeout = builder.shutdownTimeout;
-    this.keepAlive = builder.keepAlive;
-    this.relpWindowSize = builder.relpWindowSize != null ? builder.relpWindowSize : 128;
-    this.failback = builder.failback;
-    this.resolver = builder.resolver;
-    this.tls = builder.transport.usesTls()
-        ? (builder.tls != null ? builder.tls : TlsOptions.defaults())
-        : null;
+    this.values = values;
+    this.tls = values.transport.usesTls() ? (values.tls != null ? values.tls : TlsOptions.defaults()) : null;
   }
 
   public static Builder builder() {
@@ -65,61 +38,71 @@ public final class FailoverConfig {
   }
 
   public Transport transport() {
-    return transport;
+    return values.transport;
   }
 
   public Framing framing() {
-    return framing;
+    return values.framing;
   }
 
   public Duration connectTimeout() {
-    return connectTimeout;
+    return values.connectTimeout;
   }
 
   public Duration writeTimeout() {
-    return writeTimeout;
+    return values.writeTimeout;
   }
 
   public Duration reconnectDelay() {
-    return reconnectDelay;
+    return values.reconnectDelay;
   }
 
   public Duration maxReconnectDelay() {
-    return maxReconnectDelay;
+    return values.maxReconnectDelay;
   }
 
   public int queueSize() {
-    return queueSize;
+    return values.queueSize;
+  }
+
+  /** Bytes the queue may hold (F13); with {@link #queueSize()}, whichever is reached first applies. */
+  public long maxQueueBytes() {
+    return values.maxQueueBytes;
+  }
+
+  /** An event encoded larger than this is dropped and counted as oversized (F13). */
+  public int maxRecordSize() {
+    return values.maxRecordSize;
   }
 
   public OverflowPolicy overflowPolicy() {
-    return overflowPolicy;
+    return values.overflowPolicy;
   }
 
   public Duration maxBlock() {
-    return maxBlock;
+    return values.maxBlock;
   }
 
   public Duration shutdownTimeout() {
-    return shutdownTimeout;
+    return values.shutdownTimeout;
   }
 
   public boolean keepAlive() {
-    return keepAlive;
+    return values.keepAlive;
   }
 
   /** With RELP: the most events unacknowledged at a time (F15). */
   public int relpWindowSize() {
-    return relpWindowSize;
+    return values.relpWindowSize != null ? values.relpWindowSize : 128;
   }
 
   /** Present in failback mode (F6), empty in round-robin mode (F5). */
   public Optional<Failback> failback() {
-    return Optional.ofNullable(failback);
+    return Optional.ofNullable(values.failback);
   }
 
   public HostResolver resolver() {
-    return resolver;
+    return values.resolver;
   }
 
   /** Present when the transport is TLS: the given options, or the JVM's defaults. */
@@ -127,22 +110,18 @@ public final class FailoverConfig {
     return Optional.ofNullable(tls);
   }
 
+  /** The servers, the transport and the modes; the TLS options show no key material. */
   @Override
   public String toString() {
-    return "FailoverConfig{servers=" + servers + ", transport=" + transport + ", framing=" + framing
-        + ", connectTimeout=" + connectTimeout + ", writeTimeout=" + writeTimeout
-        + ", reconnectDelay=" + reconnectDelay + ", maxReconnectDelay=" + maxReconnectDelay
-        + ", queueSize=" + queueSize + ", overflowPolicy=" + overflowPolicy + ", maxBlock=" + maxBlock
-        + ", shutdownTimeout=" + shutdownTimeout + ", keepAlive=" + keepAlive
-        + (transport.isRelp() ? ", relpWindowSize=" + relpWindowSize : "")
-        + ", failback=" + failback + (tls == null ? "" : ", tls=" + tls) + "}";
+    return "FailoverConfig{servers=" + servers + ", transport=" + values.transport + ", framing=" + values.framing
+        + ", failback=" + values.failback + (tls == null ? "" : ", tls=" + tls) + "}";
   }
 
   /** Not thread-safe; build on one thread. Setters validate at once. */
-  public static final class Builder {
+  public static final class Builder implements Cloneable {
     private String host;
     private Integer port;
-    private final List<String> failoverServers = new ArrayList<>();
+    private List<String> failoverServers = new ArrayList<>();
     private Transport transport = Transport.TCP;
     private Framing framing = Framing.NEWLINE;
     // The defaults of SPEC section 3 (and of the README's option table, dev.logfailover.adapter.Option).
@@ -151,6 +130,8 @@ public final class FailoverConfig {
     private Duration reconnectDelay = Duration.ofSeconds(1);
     private Duration maxReconnectDelay = Duration.ofSeconds(30);
     private int queueSize = 8192;
+    private long maxQueueBytes = 32L << 20;
+    private int maxRecordSize = 1 << 20;
     private OverflowPolicy overflowPolicy = OverflowPolicy.DROP;
     private Duration maxBlock = Duration.ofSeconds(1);
     private Duration shutdownTimeout = Duration.ofSeconds(5);
@@ -194,31 +175,40 @@ public final class FailoverConfig {
     }
 
     public Builder connectTimeout(Duration connectTimeout) {
-      Durations.requirePositive("connectTimeout", connectTimeout);
-      this.connectTimeout = connectTimeout;
+      this.connectTimeout = Durations.requirePositive("connectTimeout", connectTimeout);
       return this;
     }
 
     public Builder writeTimeout(Duration writeTimeout) {
-      Durations.requirePositive("writeTimeout", writeTimeout);
-      this.writeTimeout = writeTimeout;
+      this.writeTimeout = Durations.requirePositive("writeTimeout", writeTimeout);
       return this;
     }
 
     public Builder reconnectDelay(Duration reconnectDelay) {
-      Durations.requirePositive("reconnectDelay", reconnectDelay);
-      this.reconnectDelay = reconnectDelay;
+      this.reconnectDelay = Durations.requirePositive("reconnectDelay", reconnectDelay);
       return this;
     }
 
     public Builder maxReconnectDelay(Duration maxReconnectDelay) {
-      Durations.requirePositive("maxReconnectDelay", maxReconnectDelay);
-      this.maxReconnectDelay = maxReconnectDelay;
+      this.maxReconnectDelay = Durations.requirePositive("maxReconnectDelay", maxReconnectDelay);
       return this;
     }
 
     public Builder queueSize(int queueSize) {
       this.queueSize = ConfigException.requirePositive("queueSize", queueSize);
+      return this;
+    }
+
+    public Builder maxQueueBytes(long maxQueueBytes) {
+      this.maxQueueBytes = ConfigException.requirePositive("maxQueueBytes", maxQueueBytes);
+      return this;
+    }
+
+    public Builder maxRecordSize(long maxRecordSize) {
+      if (maxRecordSize > 1L << 30) {
+        throw new ConfigException("maxRecordSize", maxRecordSize, "must be at most 1 GiB");
+      }
+      this.maxRecordSize = (int) ConfigException.requirePositive("maxRecordSize", maxRecordSize);
       return this;
     }
 
@@ -228,14 +218,12 @@ public final class FailoverConfig {
     }
 
     public Builder maxBlock(Duration maxBlock) {
-      Durations.requireNotNegative("maxBlock", maxBlock);
-      this.maxBlock = maxBlock;
+      this.maxBlock = Durations.requireNotNegative("maxBlock", maxBlock);
       return this;
     }
 
     public Builder shutdownTimeout(Duration shutdownTimeout) {
-      Durations.requireNotNegative("shutdownTimeout", shutdownTimeout);
-      this.shutdownTimeout = shutdownTimeout;
+      this.shutdownTimeout = Durations.requireNotNegative("shutdownTimeout", shutdownTimeout);
       return this;
     }
 
@@ -286,11 +274,26 @@ public final class FailoverConfig {
         throw new ConfigException("failback", failback,
             "failback needs at least one failover server to fall back from");
       }
+      if (maxRecordSize > maxQueueBytes) {
+        throw new ConfigException("maxRecordSize", maxRecordSize,
+            "must not be more than maxQueueBytes (" + maxQueueBytes + "): such an event could never be queued");
+      }
       if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
         throw new ConfigException("maxReconnectDelay", maxReconnectDelay,
             "must not be less than reconnectDelay (" + reconnectDelay + ")");
       }
-      return new FailoverConfig(this, servers);
+      return new FailoverConfig(snapshot(), servers);
+    }
+
+    /** A copy no caller holds, so that the config stays as built whatever happens to this builder. */
+    private Builder snapshot() {
+      try {
+        Builder copy = (Builder) clone();
+        copy.failoverServers = List.copyOf(failoverServers);
+        return copy;
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError("a Builder is Cloneable", e);
+      }
     }
   }
 }

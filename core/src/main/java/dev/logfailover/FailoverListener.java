@@ -56,6 +56,12 @@ public interface FailoverListener {
   default void senderFailed(Throwable error) {}
 
   /**
+   * {@code count} more events were encoded larger than {@code maxRecordSize} and not queued,
+   * {@code total} so far; the largest was {@code largestBytes} bytes (F13).
+   */
+  default void eventsOversized(long count, long total, int largestBytes) {}
+
+  /**
    * {@code count} more events were dropped, {@code total} so far: the queue was full, or they were
    * still undelivered when the stop's {@code shutdownTimeout} ran out.
    */

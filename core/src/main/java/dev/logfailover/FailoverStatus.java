@@ -14,6 +14,9 @@ public record FailoverStatus(
     long eventsSent,
     long eventsDropped,
     long resent,
+    long oversized,
+    long queuedEvents,
+    long queuedBytes,
     long failovers,
     long failbacks,
     long probesSucceeded,
@@ -48,7 +51,8 @@ public record FailoverStatus(
   public String toString() {
     StringBuilder text = new StringBuilder()
         .append(mode).append(" mode, current ").append(currentServer.map(Endpoint::toString).orElse("none"))
-        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped).append(", resent ").append(resent)
+        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped).append(", resent ").append(resent).append(", oversized ").append(oversized)
+        .append(", queued ").append(queuedEvents).append(" (").append(queuedBytes).append(" bytes)")
         .append(", failovers ").append(failovers).append(", failbacks ").append(failbacks)
         .append(", probes ok ").append(probesSucceeded).append(", probes failed ").append(probesFailed);
     for (ServerStatus server : servers) {

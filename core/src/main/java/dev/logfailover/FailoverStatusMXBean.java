@@ -21,6 +21,13 @@ public interface FailoverStatusMXBean {
   /** Events sent again after a failure: an upper bound of duplicates. */
   long getResent();
 
+  /** Events larger than maxRecordSize, not queued. */
+  long getOversized();
+
+  long getQueuedEvents();
+
+  long getQueuedBytes();
+
   long getFailovers();
 
   long getFailbacks();

@@ -42,6 +42,19 @@ class ConfigTest {
   }
 
   @Test
+  void F13_sizesAcceptBinaryUnitsWithOrWithoutASpaceAndABareNumberIsBytes() {
+    assertThat(Sizes.parse("x", "512 KiB")).isEqualTo(512 * 1024);
+    assertThat(Sizes.parse("x", "32MB")).as("MB is MiB, as in Logback's FileSize").isEqualTo(32L << 20);
+    assertThat(Sizes.parse("x", "1 GiB")).isEqualTo(1L << 30);
+    assertThat(Sizes.parse("x", "100")).isEqualTo(100);
+    assertThat(Sizes.parse("x", "1.5 KiB")).isEqualTo(1536);
+    assertThatThrownBy(() -> Sizes.parse("maxQueueBytes", "10 parsecs")).hasMessageContaining("maxQueueBytes")
+        .hasMessageContaining("10 parsecs");
+    assertThatThrownBy(() -> FailoverConfig.builder().host("h").maxQueueBytes(1024).maxRecordSize(2048).build())
+        .hasMessageContaining("maxRecordSize").hasMessageContaining("maxQueueBytes");
+  }
+
+  @Test
   void badDurationsNameTheOptionAndTheValue() {
     assertThatThrownBy(() -> Durations.parse("connectTimeout", "-5 seconds"))
         .isInstanceOf(ConfigException.class)

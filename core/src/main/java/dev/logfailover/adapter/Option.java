@@ -6,6 +6,7 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.Framing;
 import dev.logfailover.OverflowPolicy;
+import dev.logfailover.Sizes;
 import dev.logfailover.Transport;
 import java.util.Locale;
 
@@ -37,6 +38,12 @@ public enum Option {
       (builder, option, text) -> builder.maxReconnectDelay(Durations.parse(option, text))),
   QUEUE_SIZE("queueSize", "`8192`", "events held while sending or disconnected",
       (builder, option, text) -> builder.queueSize(parseInt(option, text))),
+  MAX_QUEUE_BYTES("maxQueueBytes", "`32 MiB`",
+      "bytes held in the queue (F13); whichever of `queueSize` and this is reached first applies",
+      (builder, option, text) -> builder.maxQueueBytes(Sizes.parse(option, text))),
+  MAX_RECORD_SIZE("maxRecordSize", "`1 MiB`",
+      "a larger encoded event is dropped, counted as `oversized` and reported with its size (F13)",
+      (builder, option, text) -> builder.maxRecordSize(Sizes.parse(option, text))),
   OVERFLOW_POLICY("overflowPolicy", "`drop`",
       "`drop` (the newest) or `block` (the caller, at most `maxBlock`, then drop)",
       (builder, option, text) -> builder.overflowPolicy(OverflowPolicy.parse(option, text))),

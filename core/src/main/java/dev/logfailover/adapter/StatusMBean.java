@@ -110,6 +110,21 @@ public final class StatusMBean implements FailoverStatusMXBean {
   }
 
   @Override
+  public long getOversized() {
+    return status.get().oversized();
+  }
+
+  @Override
+  public long getQueuedEvents() {
+    return status.get().queuedEvents();
+  }
+
+  @Override
+  public long getQueuedBytes() {
+    return status.get().queuedBytes();
+  }
+
+  @Override
   public long getFailovers() {
     return status.get().failovers();
   }

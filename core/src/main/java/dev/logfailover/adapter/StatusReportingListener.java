@@ -119,6 +119,12 @@ public final class StatusReportingListener implements FailoverListener {
   }
 
   @Override
+  public void eventsOversized(long count, long total, int largestBytes) {
+    warn("eventsOversized", "Dropped " + count + " events larger than maxRecordSize (" + total
+        + " in all since start; the largest was " + largestBytes + " bytes)", null);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     warn("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
         null);

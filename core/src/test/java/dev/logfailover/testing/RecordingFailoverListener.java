@@ -105,6 +105,11 @@ public final class RecordingFailoverListener implements FailoverListener {
 
 
   @Override
+  public void eventsOversized(long count, long total, int largestBytes) {
+    record("eventsOversized " + count + " largest " + largestBytes);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     droppedTotal = total;
     record("eventsDropped " + count + " (" + reason + ")");

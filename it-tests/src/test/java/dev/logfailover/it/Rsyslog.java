@@ -44,10 +44,14 @@ final class Rsyslog extends Collector {
     String tlsSettings = caCertificate == null ? "" : """
          tls="on" tls.cacert="%s" tls.mycert="%s" tls.myprivkey="%s" tls.authMode="certvalid"\
         """.formatted(caCertificate, certificate, key);
+    // imrelp acknowledges an event once rsyslog queued it. With the default in-memory main queue a
+    // SIGKILL loses what was acknowledged and not yet written; a Direct queue for the RELP input's
+    // ruleset writes it before the acknowledgement goes out, as the README recommends.
+    String ruleset = input == Input.RELP ? " ruleset=\"written\"" : "";
     Files.writeString(directory.resolve("rsyslog.conf"), """
         global(workDirectory="%s" parser.escapeControlCharactersOnReceive="off")
         module(load="%s")
-        input(type="%s" address="127.0.0.1" port="%d"%s)
+        input(type="%s" address="127.0.0.1" port="%d"%s%s)
         template(name="fields" type="list" option.jsonf="on") {
           property(outname="host" name="hostname" format="jsonf")
           property(outname="program" name="programname" format="jsonf")
@@ -57,8 +61,11 @@ final class Rsyslog extends Collector {
           property(outname="message" name="msg" format="jsonf")
         }
         action(type="omfile" file="%s" template="fields")
+        ruleset(name="written" queue.type="Direct") {
+          action(type="omfile" file="%s" template="fields")
+        }
         """.formatted(directory, modules == null ? module : modules.resolve(module + ".so"), module, port,
-        tlsSettings, output()));
+        tlsSettings, ruleset, output(), output()));
     List<String> command = new ArrayList<>(List.of(binary.executable().toString(), "-n", "-f",
         directory.resolve("rsyslog.conf").toString(), "-i", directory.resolve("pid").toString()));
     if (modules != null) {

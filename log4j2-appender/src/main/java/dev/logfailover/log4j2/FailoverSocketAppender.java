@@ -100,6 +100,8 @@ public final class FailoverSocketAppender extends AbstractAppender {
     @PluginBuilderAttribute private String reconnectDelay;
     @PluginBuilderAttribute private String maxReconnectDelay;
     @PluginBuilderAttribute private String queueSize;
+    @PluginBuilderAttribute private String maxQueueBytes;
+    @PluginBuilderAttribute private String maxRecordSize;
     @PluginBuilderAttribute private String overflowPolicy;
     @PluginBuilderAttribute private String maxBlock;
     @PluginBuilderAttribute private String shutdownTimeout;
@@ -193,6 +195,16 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
     public Builder setQueueSize(String queueSize) {
       this.queueSize = queueSize;
+      return this;
+    }
+
+    public Builder setMaxQueueBytes(String maxQueueBytes) {
+      this.maxQueueBytes = maxQueueBytes;
+      return this;
+    }
+
+    public Builder setMaxRecordSize(String maxRecordSize) {
+      this.maxRecordSize = maxRecordSize;
       return this;
     }
 

@@ -188,6 +188,16 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     set(Option.QUEUE_SIZE, queueSize);
   }
 
+  /** Bytes the queue may hold, e.g. {@code 32 MiB} (the default); with queueSize, the first reached applies. */
+  public void setMaxQueueBytes(String maxQueueBytes) {
+    set(Option.MAX_QUEUE_BYTES, maxQueueBytes);
+  }
+
+  /** A larger encoded event is dropped and counted as oversized; {@code 1 MiB}. */
+  public void setMaxRecordSize(String maxRecordSize) {
+    set(Option.MAX_RECORD_SIZE, maxRecordSize);
+  }
+
   /** {@code drop} (default: drop the newest) or {@code block} (wait up to maxBlock, then drop). */
   public void setOverflowPolicy(String overflowPolicy) {
     set(Option.OVERFLOW_POLICY, overflowPolicy);

@@ -83,6 +83,12 @@ final class CompositeListener implements FailoverListener {
   }
 
   @Override
+  public void eventsOversized(long count, long total, int largestBytes) {
+    first.eventsOversized(count, total, largestBytes);
+    second.eventsOversized(count, total, largestBytes);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     first.eventsDropped(count, total, reason);
     second.eventsDropped(count, total, reason);

@@ -14,11 +14,31 @@ final class DropCounter {
   private final LongAdder queueFull = new LongAdder();
   private final LongAdder whileStopped = new LongAdder();
   private final LongAdder undelivered = new LongAdder();
+  private final LongAdder carriedOverExcess = new LongAdder();
+  private final LongAdder oversized = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicInteger largestOversized = new java.util.concurrent.atomic.AtomicInteger();
   /** Sender thread only. */
   private long reportedQueueFull;
+  private long reportedOversized;
+  private long reportedCarriedOverExcess;
 
   void dropQueueFull() {
     queueFull.increment();
+  }
+
+  /** An event larger than {@code maxRecordSize} (F13); counted apart from the drops. */
+  void dropOversized(int length) {
+    oversized.increment();
+    largestOversized.accumulateAndGet(length, Math::max);
+  }
+
+  long oversized() {
+    return oversized.sum();
+  }
+
+  /** A reconfiguration handed over more than this engine's bounds hold (F13). */
+  void dropCarriedOverExcess(int count) {
+    carriedOverExcess.add(count);
   }
 
   /** An event came after stop began (the logging framework was still shutting down). */
@@ -27,7 +47,7 @@ final class DropCounter {
   }
 
   long total() {
-    return queueFull.sum() + whileStopped.sum() + undelivered.sum();
+    return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum();
   }
 
   void report(FailoverListener listener) {
@@ -36,6 +56,18 @@ final class DropCounter {
       long count = now - reportedQueueFull;
       reportedQueueFull = now;
       listener.eventsDropped(count, total(), "the queue was full");
+    }
+    long excess = carriedOverExcess.sum();
+    if (excess > reportedCarriedOverExcess) {
+      long count = excess - reportedCarriedOverExcess;
+      reportedCarriedOverExcess = excess;
+      listener.eventsDropped(count, total(), "the predecessor handed over more than queueSize or maxQueueBytes hold");
+    }
+    long tooLarge = oversized.sum();
+    if (tooLarge > reportedOversized) {
+      long count = tooLarge - reportedOversized;
+      reportedOversized = tooLarge;
+      listener.eventsOversized(count, tooLarge, largestOversized.get());
     }
   }
 

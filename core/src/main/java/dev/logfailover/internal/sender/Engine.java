@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -48,7 +46,7 @@ public final class Engine {
   enum State { NEW, STARTED, STOPPING, HANDED_OFF, STOPPED }
 
   private final FailoverConfig config;
-  private final BlockingQueue<byte[]> queue;
+  private final RecordQueue queue;
   private final DropCounter drops = new DropCounter();
   private final StatusTracker tracker;
   private final Scheduler scheduler;
@@ -70,7 +68,7 @@ public final class Engine {
   public Engine(FailoverConfig config, FailoverListener listener, Scheduler scheduler, Ticker ticker,
       SessionFactory transport) {
     this.config = config;
-    this.queue = new ArrayBlockingQueue<>(config.queueSize());
+    this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes());
     this.tracker = new StatusTracker(config.servers(),
         config.failback().isPresent() ? FailoverStatus.Mode.FAILBACK : FailoverStatus.Mode.ROUND_ROBIN);
     this.maxBlockNanos = config.maxBlock().toNanos();
@@ -121,6 +119,10 @@ public final class Engine {
       drops.dropWhileStopped();
       return false;
     }
+    if (record.length > config.maxRecordSize()) {
+      drops.dropOversized(record.length);
+      return false;
+    }
     if (queue.offer(record) || offerBlocking(record)) {
       doorbell.ring();
       // A hand-off that began meanwhile may have drained the queue already: take the record back
@@ -136,19 +138,30 @@ public final class Engine {
       return false;
     }
     try {
-      return queue.offer(record, maxBlockNanos, TimeUnit.NANOSECONDS);
+      return queue.offer(record, maxBlockNanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
   }
 
-  /** See {@link dev.logfailover.FailoverSender#carryOver}. */
+  /**
+   * See {@link dev.logfailover.FailoverSender#carryOver}: the oldest records are kept within this
+   * engine's own bounds ({@code queueSize} and {@code maxQueueBytes}, F13); the rest are dropped
+   * and counted.
+   */
   public void carryOver(List<byte[]> records) {
     if (state.get() != State.NEW) {
       throw new IllegalStateException("carry-over records are taken before start; the engine is " + state.get());
     }
-    loop.carryOver(records);
+    int kept = 0;
+    long bytes = 0;
+    while (kept < records.size() && kept < config.queueSize()
+        && bytes + records.get(kept).length <= config.maxQueueBytes()) {
+      bytes += records.get(kept++).length;
+    }
+    loop.carryOver(records.subList(0, kept));
+    drops.dropCarriedOverExcess(records.size() - kept);
   }
 
   /** See {@link dev.logfailover.FailoverSender#handOff}. */
@@ -175,7 +188,7 @@ public final class Engine {
     }
     List<byte[]> handed = new ArrayList<>(leftovers == null ? List.of() : leftovers);
     // Records offered after the loop drained the queue, by callers that raced the hand-off.
-    queue.drainTo(handed);
+    queue.drainTo(handed, Integer.MAX_VALUE);
     return handed;
   }
 
@@ -196,9 +209,9 @@ public final class Engine {
   public void stop() {
     if (state.compareAndSet(State.NEW, State.STOPPED)) {
       // Never started: whatever was queued for it can go nowhere.
-      for (int i = queue.size(); i > 0 && queue.poll() != null; i--) {
-        drops.dropWhileStopped();
-      }
+      List<byte[]> never = new ArrayList<>();
+      queue.drainTo(never, Integer.MAX_VALUE);
+      never.forEach(record -> drops.dropWhileStopped());
       doorbell.close();
       stopProbing();
       return;
@@ -229,6 +242,6 @@ public final class Engine {
   }
 
   public FailoverStatus status() {
-    return tracker.snapshot(drops.total());
+    return tracker.snapshot(drops.total(), drops.oversized(), queue.size(), queue.bytes());
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * wake it through the {@link Doorbell}; {@link #carryOver} is called before it starts.
  */
 final class SenderLoop implements Runnable {
-  private final BlockingQueue<byte[]> queue;
+  private final RecordQueue queue;
   /** Records handed over by a predecessor (reconfiguration); sent before the queue. */
   private final BlockingQueue<byte[]> carryOver = new LinkedBlockingQueue<>();
   private final Outbox outbox;
@@ -32,7 +32,7 @@ final class SenderLoop implements Runnable {
   private final FailoverListener listener;
   private Session session;
 
-  SenderLoop(BlockingQueue<byte[]> queue, Outbox outbox, Connector connector, SenderControl control,
+  SenderLoop(RecordQueue queue, Outbox outbox, Connector connector, SenderControl control,
       Doorbell doorbell, DropCounter drops, FailoverListener listener) {
     this.queue = queue;
     this.outbox = outbox;
@@ -75,7 +75,7 @@ final class SenderLoop implements Runnable {
   }
 
   private int fillOutbox() {
-    return outbox.fill(carryOver.isEmpty() ? queue : carryOver);
+    return outbox.fill(carryOver.isEmpty() ? queue : carryOver::drainTo);
   }
 
   private boolean hasNoWork() {
@@ -131,7 +131,7 @@ final class SenderLoop implements Runnable {
     // Oldest first: the batch in hand, then what a predecessor handed over, then the queue.
     List<byte[]> undelivered = outbox.takeUnreleased();
     carryOver.drainTo(undelivered);
-    queue.drainTo(undelivered);
+    queue.drainTo(undelivered, Integer.MAX_VALUE);
     drops.report(listener);
     if (!control.isHandingOff() || !control.leaveForSuccessor(undelivered)) {
       drops.dropUndelivered(undelivered.size(), listener);

@@ -35,13 +35,13 @@ public final class StatusTracker implements FailoverListener {
     this.mode = mode;
   }
 
-  /** @param dropped the exact drop count, kept by the queue's owner */
-  public FailoverStatus snapshot(long dropped) {
+  /** The counts the queue's owner keeps exactly: drops, oversized events, and what is queued now. */
+  public FailoverStatus snapshot(long dropped, long oversized, long queuedEvents, long queuedBytes) {
     List<ServerStatus> states = new ArrayList<>();
     for (Endpoint server : servers) {
       states.add(serverStatus.getOrDefault(server, new ServerStatus(server, ServerState.UNTRIED, Optional.empty())));
     }
-    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(),
+    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(), oversized, queuedEvents, queuedBytes,
         failovers.get(), failbacks.get(), probesSucceeded.get(), probesFailed.get());
   }
 

@@ -3,7 +3,6 @@ package dev.logfailover.internal.transport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * The batch of records taken from the queue and not yet sent. A record stays here, owned by the
@@ -43,8 +42,15 @@ public final class Outbox {
     return size - released;
   }
 
+  /** Where records come from: the engine's queue, or what a predecessor handed over. */
+  @FunctionalInterface
+  public interface RecordSource {
+    /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into}; returns how many. */
+    int drainTo(List<byte[]> into, int maxRecords);
+  }
+
   /** When empty, takes up to a batch of records from {@code source}, without waiting; returns how many. */
-  public int fill(BlockingQueue<byte[]> source) {
+  public int fill(RecordSource source) {
     if (!isEmpty()) {
       return 0;
     }

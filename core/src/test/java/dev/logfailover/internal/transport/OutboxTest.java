@@ -21,7 +21,7 @@ class OutboxTest {
   @Test
   void F14_writtenButUnreleasedRecordsAreSentAgainAfterAFailureAndCountedAsResent() {
     queue("a", "b", "c", "d");
-    assertThat(outbox.fill(queue)).isEqualTo(4);
+    assertThat(outbox.fill(queue::drainTo)).isEqualTo(4);
     outbox.markWritten(3); // a, b, c written in full; the server acknowledged a only
     outbox.release(1);
     assertThat(outbox.rewind()).as("b and c may have reached the failed server").isEqualTo(2);
@@ -38,17 +38,17 @@ class OutboxTest {
   @Test
   void aFullOutboxTakesNothingMoreAndBatchesAreBoundedByItsSize() {
     queue("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
-    assertThat(outbox.fill(queue)).isEqualTo(10);
-    assertThat(outbox.fill(queue)).as("nothing while records are pending").isZero();
+    assertThat(outbox.fill(queue::drainTo)).isEqualTo(10);
+    assertThat(outbox.fill(queue::drainTo)).as("nothing while records are pending").isZero();
     outbox.release(10);
-    assertThat(outbox.fill(queue)).isEqualTo(2);
+    assertThat(outbox.fill(queue::drainTo)).isEqualTo(2);
     assertThat(new String(outbox.record(1), StandardCharsets.UTF_8)).isEqualTo("12");
   }
 
   @Test
   void theUnreleasedRecordsCanBeTakenBackRawAndInOrder() {
     queue("sent\n", "kept\n", "also kept");
-    outbox.fill(queue);
+    outbox.fill(queue::drainTo);
     outbox.release(1);
     assertThat(outbox.takeUnreleased()).extracting(bytes -> new String(bytes, StandardCharsets.UTF_8))
         .as("raw, as the encoder made them, for a successor with its own framing")
