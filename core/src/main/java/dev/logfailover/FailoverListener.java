@@ -50,8 +50,10 @@ public interface FailoverListener {
   default void eventsResent(int count) {}
 
   /**
-   * The sender thread met an error it has no rule for (a bug): it stops, and what it could not
-   * send is counted as dropped. Reported so that it is never silent.
+   * The sender thread met an error it has no rule for (a bug). After an exception it drops the
+   * connection as failed and goes on (a batch struck twice is dropped and counted); after a JVM
+   * {@link Error} it stops, and what it could not send is counted as dropped. Reported so that it
+   * is never silent.
    */
   default void senderFailed(Throwable error) {}
 

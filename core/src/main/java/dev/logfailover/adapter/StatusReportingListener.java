@@ -114,8 +114,9 @@ public final class StatusReportingListener implements FailoverListener {
 
   @Override
   public void senderFailed(Throwable error) {
-    error("senderFailed", "The sender thread stopped on an unexpected error; events can no longer be sent: "
-        + cause(error), error);
+    error("senderFailed", (error instanceof Error
+        ? "The sender thread stopped on an unexpected error; events can no longer be sent: "
+        : "The sender met an unexpected error, dropped its connection and goes on: ") + cause(error), error);
   }
 
   @Override

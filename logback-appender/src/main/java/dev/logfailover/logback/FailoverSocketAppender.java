@@ -107,14 +107,18 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     engine.send(encoder.encode(event));
   }
 
-  /** Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket. */
+  /**
+   * Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket. The
+   * engine stops first: an event logged during the flush still reaches it and is counted as
+   * dropped (F9), where a stopped Logback appender would refuse it without a count.
+   */
   @Override
   public void stop() {
     if (!isStarted()) {
       return;
     }
-    super.stop();
     engine.stop();
+    super.stop();
   }
 
   /** Where the appender sends and how each server fared; null before the first start, as in Log4j2. */

@@ -102,6 +102,32 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
+  void item4_anEventLoggedWhileTheAppenderStopsIsCountedNeverLostSilently() throws Exception {
+    primary = FakeServer.start("primary", Framing.NEWLINE);
+    primary.behave(FakeServer.Behaviour.STALL);
+    logback = LogbackFixture.fromXml(LogbackFixture.configuration(
+        "<host>127.0.0.1</host><port>" + primary.port() + "</port><queueSize>100000</queueSize>"
+            + "<writeTimeout>1 minute</writeTimeout><shutdownTimeout>1 second</shutdownTimeout>"
+            + "<encoder><pattern>%msg%n</pattern></encoder>"));
+    String padding = "p".repeat(500);
+    int logged = 0;
+    for (; logged < 20_000; logged++) {
+      logger().info("event {} {}", logged, padding);
+    }
+    FailoverSocketAppender<Object> appender = logback.appender();
+    Thread stopper = new Thread(appender::stop, "stopper");
+    stopper.start();
+    // The stop waits for the stalled flush (shutdownTimeout, 1 s): these arrive meanwhile.
+    Await.until(() -> stopper.getState() == Thread.State.TIMED_WAITING, () -> "the stop waiting for the flush");
+    for (int i = 0; i < 1000; i++, logged++) {
+      logger().info("during stop {}", i);
+    }
+    stopper.join();
+    FailoverStatus status = appender.getStatus();
+    assertThat(status.eventsSent() + status.eventsDropped()).as("every event sent or counted").isEqualTo(logged);
+  }
+
+  @Test
   void F10_stoppingTheContextFlushesWhatIsQueued() throws Exception {
     primary = FakeServer.start("primary", Framing.OCTET_COUNTING);
     logback = LogbackFixture.fromXml(LogbackFixture.configuration(

@@ -71,6 +71,14 @@ final class DropCounter {
     }
   }
 
+  /** A batch met an unexpected error twice in a row: it is dropped rather than retried for ever. */
+  void dropUnsendable(int count, FailoverListener listener) {
+    if (count > 0) {
+      undelivered.add(count);
+      listener.eventsDropped(count, total(), "an unexpected error struck the same batch twice");
+    }
+  }
+
   /** Counts what the sender could not deliver by the end of its stop, and what came after it began. */
   void dropUndelivered(long count, FailoverListener listener) {
     if (count > 0) {

@@ -125,11 +125,27 @@ public final class Engine {
     }
     if (queue.offer(record) || offerBlocking(record)) {
       doorbell.ring();
-      // A hand-off that began meanwhile may have drained the queue already: take the record back
-      // if it is still there, and let the caller send it to the successor.
-      return !(state.get() == State.HANDED_OFF && queue.remove(record));
+      return !tookBackAfterTheSenderEnded(record);
     }
     drops.dropQueueFull();
+    return false;
+  }
+
+  /**
+   * A hand-off or a stop that began while {@code record} was being queued may have drained the
+   * queue for the last time already: take the record back if it is still there. After a hand-off
+   * the caller sends it to the successor; after a stop it is counted as dropped. Either the
+   * stop's last drain or this counts it, never both.
+   */
+  private boolean tookBackAfterTheSenderEnded(byte[] record) {
+    State now = state.get();
+    if (now == State.HANDED_OFF) {
+      return queue.remove(record);
+    }
+    if (now == State.STOPPED && queue.remove(record)) {
+      drops.dropWhileStopped();
+      return true;
+    }
     return false;
   }
 
@@ -209,9 +225,7 @@ public final class Engine {
   public void stop() {
     if (state.compareAndSet(State.NEW, State.STOPPED)) {
       // Never started: whatever was queued for it can go nowhere.
-      List<byte[]> never = new ArrayList<>();
-      queue.drainTo(never, Integer.MAX_VALUE);
-      never.forEach(record -> drops.dropWhileStopped());
+      dropWhatCameTooLate();
       doorbell.close();
       stopProbing();
       return;
@@ -234,7 +248,15 @@ public final class Engine {
       Thread.currentThread().interrupt();
     } finally {
       state.set(State.STOPPED);
+      dropWhatCameTooLate();
     }
+  }
+
+  /** Records queued by callers that raced the stop, after the sender's last drain: counted. */
+  private void dropWhatCameTooLate() {
+    List<byte[]> late = new ArrayList<>();
+    queue.drainTo(late, Integer.MAX_VALUE);
+    late.forEach(record -> drops.dropWhileStopped());
   }
 
   public boolean isStarted() {

@@ -21,6 +21,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * wake it through the {@link Doorbell}; {@link #carryOver} is called before it starts.
  */
 final class SenderLoop implements Runnable {
+  /** After an unexpected error, the pause before the next step: no hot loop on a bug. */
+  private static final long RECOVERY_PAUSE_NANOS = 100_000_000;
+
   private final RecordQueue queue;
   /** Records handed over by a predecessor (reconfiguration); sent before the queue. */
   private final BlockingQueue<byte[]> carryOver = new LinkedBlockingQueue<>();
@@ -31,6 +34,8 @@ final class SenderLoop implements Runnable {
   private final DropCounter drops;
   private final FailoverListener listener;
   private Session session;
+  /** Unexpected errors met while the current batch was in hand; reset when a batch is sent. */
+  private int unexpectedErrorsOnThisBatch;
 
   SenderLoop(RecordQueue queue, Outbox outbox, Connector connector, SenderControl control,
       Doorbell doorbell, DropCounter drops, FailoverListener listener) {
@@ -53,25 +58,52 @@ final class SenderLoop implements Runnable {
     control.senderStarted();
     try {
       while (!control.isAborted() && !control.isHandingOff() && !(control.isStopping() && isFlushDone())) {
-        drops.report(listener);
-        session = connector.adoptHandedOverPrimary(session);
-        if (session == null) {
-          session = connector.connect();
-        } else if (outbox.isEmpty() && fillOutbox() == 0) {
-          idle();
-        } else {
-          send();
+        try {
+          step();
+        } catch (RuntimeException e) {
+          recoverFrom(e);
         }
       }
     } catch (IOException e) {
       listener.senderFailed(e);
       throw new UncheckedIOException("the sender's selector failed", e);
-    } catch (RuntimeException | Error e) {
+    } catch (Error e) {
       listener.senderFailed(e);
       throw e;
     } finally {
       end();
     }
+  }
+
+  private void step() throws IOException {
+    drops.report(listener);
+    session = connector.adoptHandedOverPrimary(session);
+    if (session == null) {
+      session = connector.connect();
+    } else if (outbox.isEmpty() && fillOutbox() == 0) {
+      idle();
+    } else {
+      send();
+    }
+  }
+
+  /**
+   * Something threw that no rule covers (a bug, in a transport or ours): report it, drop the
+   * session as if it failed, and go on after a short pause. The batch in hand goes again; if the
+   * same batch meets an unexpected error twice, it is dropped and counted rather than retried
+   * for ever.
+   */
+  private void recoverFrom(RuntimeException error) throws IOException {
+    listener.senderFailed(error);
+    if (session != null) {
+      sessionFailed(new IOException("unexpected error: " + error, error));
+    }
+    if (!outbox.isEmpty() && ++unexpectedErrorsOnThisBatch >= 2) {
+      drops.dropUnsendable(outbox.takeUnreleased().size(), listener);
+      unexpectedErrorsOnThisBatch = 0;
+    }
+    long resumeAt = doorbell.ticker().nanoTime() + RECOVERY_PAUSE_NANOS;
+    doorbell.sleep(null, 0, resumeAt, () -> !control.isSignalled());
   }
 
   private int fillOutbox() {
@@ -99,6 +131,7 @@ final class SenderLoop implements Runnable {
   private void send() {
     try {
       session.send(outbox);
+      unexpectedErrorsOnThisBatch = 0;
     } catch (IOException e) {
       sessionFailed(e);
     } finally {

@@ -1,0 +1,124 @@
+package dev.logfailover.internal.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logfailover.Endpoint;
+import dev.logfailover.Failback;
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.transport.Outbox;
+import dev.logfailover.internal.transport.Session;
+import dev.logfailover.internal.transport.SessionFactory;
+import dev.logfailover.internal.transport.Transports;
+import dev.logfailover.testing.Await;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Production hardening (issue 9): a sender that cannot die, and a stop that leaves nothing running. */
+class HardeningTest {
+  private SenderFixture fixture;
+
+  @AfterEach
+  void tearDown() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  /** The configured transport, whose sessions throw (a bug) when a batch holds a record that {@code strikes}. */
+  private static SessionFactory throwingWhen(FailoverConfig config, Predicate<String> strikes, AtomicInteger thrown) {
+    SessionFactory real = Transports.forConfig(config);
+    return (server, channel, doorbell) -> {
+      Session session = real.open(server, channel, doorbell);
+      return new Session() {
+        @Override
+        public Endpoint server() {
+          return session.server();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+          return session.remoteAddress();
+        }
+
+        @Override
+        public void send(Outbox outbox) throws IOException {
+          for (int i = outbox.released(); i < outbox.size(); i++) {
+            if (strikes.test(new String(outbox.record(i), StandardCharsets.UTF_8))) {
+              thrown.incrementAndGet();
+              throw new IllegalStateException("a bug, as a test transport plays it");
+            }
+          }
+          session.send(outbox);
+        }
+
+        @Override
+        public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
+          session.idle(doorbell, hasNoWork);
+        }
+
+        @Override
+        public void close() {
+          session.close();
+        }
+      };
+    };
+  }
+
+  @Test
+  void item2_theSenderSurvivesAnUnexpectedExceptionAndSendsTheBatchAgain() throws Exception {
+    AtomicInteger thrown = new AtomicInteger();
+    AtomicInteger firstTimeOnly = new AtomicInteger();
+    fixture = new SenderFixture(1, config -> throwingWhen(config,
+        record -> record.equals("event-3") && firstTimeOnly.getAndIncrement() == 0, thrown));
+    fixture.start(fixture.config().build());
+    fixture.sendEvents(5);
+    fixture.awaitRecords(0, 5);
+    fixture.sendEvents(5);
+    fixture.awaitRecords(0, 10);
+    assertThat(thrown).hasValue(1);
+    assertThat(fixture.server(0).records()).containsExactlyElementsOf(
+        java.util.stream.IntStream.range(0, 10).mapToObj(i -> "event-" + i).toList());
+    assertThat(fixture.listener.events()).anyMatch(event -> event.startsWith("senderFailed"));
+    assertThat(fixture.sender.isStarted()).isTrue();
+  }
+
+  @Test
+  void item2_aBatchThatFailsTheSameWayTwiceIsDroppedAndCountedAndLaterEventsAreSent() throws Exception {
+    AtomicInteger thrown = new AtomicInteger();
+    fixture = new SenderFixture(1, config -> throwingWhen(config, "poison"::equals, thrown));
+    fixture.start(fixture.config().build());
+    fixture.sender.send("poison".getBytes(StandardCharsets.UTF_8));
+    fixture.listener.awaitEvent("eventsDropped 1 (an unexpected error struck the same batch twice)");
+    assertThat(thrown).hasValue(2);
+    fixture.sendEvents(3);
+    fixture.awaitRecords(0, 3);
+    assertThat(fixture.server(0).records()).containsExactly("event-0", "event-1", "event-2");
+    assertThat(fixture.sender.status().eventsDropped()).isEqualTo(1);
+  }
+
+  @Test
+  void item6_stopEndsTheProbesOfAnInjectedSchedulerAndAProbeThatEndsAfterwardsLeavesNoSocketOpen()
+      throws Exception {
+    fixture = new SenderFixture(2);
+    fixture.start(fixture.config().failback(Failback.of(3, Duration.ofSeconds(10))).build());
+    fixture.listener.awaitEvent("connected primary");
+    fixture.server(0).kill();
+    fixture.listener.awaitEvent("connected failover1");
+    fixture.server(0).restart();
+    Await.until(() -> fixture.scheduler.pendingTasks() > 0, () -> "probing scheduled");
+    fixture.sender.stop();
+    assertThat(fixture.scheduler.pendingTasks()).as("no probe left scheduled").isZero();
+    int connections = fixture.server(0).connectionCount();
+    fixture.scheduler.advanceBy(Duration.ofMinutes(5));
+    assertThat(fixture.server(0).connectionCount()).as("no probe after stop").isEqualTo(connections);
+  }
+}
