@@ -28,8 +28,9 @@ final class DropCounter {
 
   /** An event larger than {@code maxRecordSize} (F13); counted apart from the drops. */
   void dropOversized(int length) {
-    oversized.increment();
+    // The size first: a report that sees the count sees this size too.
     largestOversized.accumulateAndGet(length, Math::max);
+    oversized.increment();
   }
 
   long oversized() {
