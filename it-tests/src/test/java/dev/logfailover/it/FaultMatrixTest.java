@@ -53,7 +53,8 @@ class FaultMatrixTest {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Supplier<List<String>>> sinks = new ArrayList<>();
 
-  record Outcome(long sent, long received, long dropped, long lost, long duplicated, long resent, Duration worstCall) {}
+  record Outcome(long sent, long received, long dropped, long lost, long duplicated, long resent, Duration worstCall,
+      long sentBeforeFault) {}
 
   @AfterEach
   void tearDown() throws Exception {
@@ -133,6 +134,7 @@ class FaultMatrixTest {
     long start = System.nanoTime();
     long worst = 0;
     int sent = 0;
+    int sentBeforeFault = 0;
     boolean struck = false;
     boolean healed = false;
     while (System.nanoTime() - start < loggingFor.toNanos()) {
@@ -140,6 +142,7 @@ class FaultMatrixTest {
       if (!struck && now >= FAULT_AT.toNanos()) {
         fault.run();
         struck = true;
+        sentBeforeFault = sent;
       }
       if (!healed && now >= healAt.toNanos()) {
         heal.run();
@@ -170,7 +173,7 @@ class FaultMatrixTest {
     long received = seen.size();
     long dropped = status.eventsDropped();
     return new Outcome(sent, received, dropped, sent - received - dropped, duplicated, status.resent(),
-        Duration.ofNanos(worst));
+        Duration.ofNanos(worst), sentBeforeFault);
   }
 
   private void awaitSettled(AppenderDriver driver, int sent) {
@@ -294,10 +297,12 @@ class FaultMatrixTest {
     frozen[0].thaw();
     boolean relp = transport.equals("relp");
     record("collector frozen for good (SIGSTOP)", transport, framework, outcome, relp ? RELP_EXPECTED
-        : "lost: what its kernel accepted before the write stalled, never more than was logged after the freeze");
+        : "lost: what its kernel accepted before the write stalled: what was logged after the freeze, or in flight then");
     assertCommon(transport, outcome);
-    long loggedAfterTheFreeze = outcome.sent() - FAULT_AT.toMillis() * 8 / 10;
-    assertThat(outcome.lost()).as("nothing logged before the freeze is lost").isLessThanOrEqualTo(loggedAfterTheFreeze);
+    // Events logged before the freeze but still on their way when it struck may be taken too.
+    long inFlightAtTheFreeze = 200;
+    assertThat(outcome.lost()).as("at most what was logged after the freeze, and what was in flight then")
+        .isLessThanOrEqualTo(outcome.sent() - outcome.sentBeforeFault() + inFlightAtTheFreeze);
   }
 
   @Order(5)
@@ -373,8 +378,9 @@ class FaultMatrixTest {
     flapper.start();
     resources.add(() -> flapper.join(20_000));
     AppenderDriver driver = driver(framework);
+    // Flapping ends at about 6.6 s with the primary up; 3 probes 1 s apart bring it back by 10 s.
     Outcome outcome = run(driver, setup(transport, "127.0.0.1", primary.port, failover1).failback("3", "1s"),
-        Duration.ofSeconds(7), NOTHING, NOTHING);
+        Duration.ofSeconds(11), NOTHING, NOTHING);
     record("primary flapping every 700 ms (failback, 3 probes, 1 s)", transport, framework, outcome,
         transport.equals("relp") ? RELP_EXPECTED
             : "lost: only what a killed primary had not read (asserted < 500); failed back at least once");
