@@ -48,6 +48,16 @@ public final class FailoverSender {
     engine.stop();
   }
 
+  /**
+   * {@link #stop()} for a reconfiguration whose successor starts only after this engine stopped
+   * (as Logback's does): the flush is the same, but what it cannot deliver within {@code
+   * shutdownTimeout} (every server down, say) is returned, oldest first, for the successor's
+   * {@link #carryOver}, instead of being counted as dropped.
+   */
+  public List<byte[]> stopKeepingUndelivered() {
+    return engine.stopKeepingUndelivered();
+  }
+
   public boolean isStarted() {
     return engine.isStarted();
   }

@@ -3,6 +3,7 @@ package dev.logfailover.adapter;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.FailoverSender;
 import dev.logfailover.FailoverStatus;
+import java.util.List;
 import javax.management.JMException;
 
 /**
@@ -38,10 +39,21 @@ public final class AppenderEngine {
    * hands over every event it has not delivered; they go first (its engine retires). Null when
    * there is none.
    */
-  public synchronized void start(AppenderEngine predecessor) {
+  public synchronized void startTakingOver(AppenderEngine predecessor) {
     if (predecessor != null) {
       sender.carryOver(predecessor.sender.handOff());
       predecessor.unregisterMBean();
+    }
+    start(List.of());
+  }
+
+  /**
+   * Starts sending, first the {@code backlog} a predecessor left when it stopped ({@link
+   * #stopKeepingUndelivered}), within this engine's bounds.
+   */
+  public synchronized void start(List<byte[]> backlog) {
+    if (!backlog.isEmpty()) {
+      sender.carryOver(backlog);
     }
     sender.start();
     try {
@@ -74,6 +86,22 @@ public final class AppenderEngine {
     FailoverStatus status = sender.status();
     sink.info(prefix() + "stopped: " + status.eventsSent() + " events sent, " + status.eventsDropped()
         + " dropped");
+  }
+
+  /**
+   * {@link #stop()}, keeping what the flush could not deliver for a successor that starts later
+   * (a Logback reconfiguration), instead of counting it as dropped. The final report says how many.
+   */
+  public List<byte[]> stopKeepingUndelivered() {
+    boolean wasSending = sender.isStarted();
+    List<byte[]> kept = sender.stopKeepingUndelivered();
+    unregisterMBean();
+    if (wasSending) {
+      FailoverStatus status = sender.status();
+      sink.info(prefix() + "stopped: " + status.eventsSent() + " events sent, " + status.eventsDropped()
+          + " dropped, " + kept.size() + " kept for the appender that replaces this one");
+    }
+    return kept;
   }
 
   public FailoverStatus status() {

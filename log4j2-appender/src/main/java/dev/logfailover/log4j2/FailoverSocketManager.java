@@ -45,7 +45,7 @@ final class FailoverSocketManager extends AbstractManager {
     AppenderEngine previous = current;
     // From here on, logging threads queue into the new engine; it sends the old backlog first.
     current = next;
-    next.start(previous);
+    next.startTakingOver(previous);
   }
 
   /** Queues a record; never waits on the network (F9). */

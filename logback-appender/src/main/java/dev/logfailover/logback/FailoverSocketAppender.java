@@ -45,7 +45,8 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       return;
     }
     AppenderEngine started = AppenderEngine.create(getName(), built, statusSink());
-    started.start(null);
+    // What the appender this one replaces could not deliver goes first (see Backlogs).
+    started.start(Backlogs.claim(getContext(), getName()));
     engine = started;
     super.start();
   }
@@ -108,16 +109,22 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   }
 
   /**
-   * Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket. The
-   * engine stops first: an event logged during the flush still reaches it and is counted as
-   * dropped (F9), where a stopped Logback appender would refuse it without a count.
+   * Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket.
+   * What the flush cannot deliver is kept for the appender of the same name that a
+   * reconfiguration starts next ({@link Backlogs}); if the context stops instead, it is dropped
+   * and reported then. The engine stops first: an event logged during the flush still reaches it
+   * and is counted as dropped (F9), where a stopped Logback appender would refuse it uncounted.
    */
   @Override
   public void stop() {
     if (!isStarted()) {
       return;
     }
-    engine.stop();
+    if (Backlogs.canKeep(getContext())) {
+      Backlogs.park(getContext(), getName(), engine.stopKeepingUndelivered());
+    } else {
+      engine.stop();
+    }
     super.stop();
   }
 

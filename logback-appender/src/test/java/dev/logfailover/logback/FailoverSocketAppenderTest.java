@@ -124,7 +124,50 @@ class FailoverSocketAppenderTest {
     }
     stopper.join();
     FailoverStatus status = appender.getStatus();
-    assertThat(status.eventsSent() + status.eventsDropped()).as("every event sent or counted").isEqualTo(logged);
+    int kept = Backlogs.claim(logback.context, "COLLECTORS").size();
+    assertThat(status.eventsSent() + status.eventsDropped() + kept).as("every event sent, counted, or kept for a "
+        + "successor").isEqualTo(logged);
+  }
+
+  @Test
+  void item8_aReconfigurationWhileEveryServerIsDownHandsTheQueuedEventsToTheNewAppender() throws Exception {
+    primary = FakeServer.start("primary", Framing.NEWLINE);
+    primary.stop();
+    String xml = LogbackFixture.configuration("<host>127.0.0.1</host><port>" + primary.port() + "</port>"
+        + "<reconnectDelay>100ms</reconnectDelay><maxReconnectDelay>100ms</maxReconnectDelay>"
+        + "<encoder><pattern>%msg%n</pattern></encoder>");
+    logback = LogbackFixture.fromXml(xml);
+    for (int i = 0; i < 100; i++) {
+      logger().info("event {}", i);
+    }
+    FailoverSocketAppender<Object> before = logback.appender();
+    // What Logback's scan and Spring Boot's re-initialization do: reset (stops the appender), then configure.
+    logback.reconfigure(xml);
+    FailoverSocketAppender<Object> after = logback.appender();
+    assertThat(after).isNotSameAs(before);
+    for (int i = 100; i < 150; i++) {
+      logger().info("event {}", i);
+    }
+    primary.restart();
+    primary.awaitRecords(150);
+    assertThat(primary.records()).containsExactlyElementsOf(
+        java.util.stream.IntStream.range(0, 150).mapToObj(i -> "event " + i).toList());
+    assertThat(before.getStatus().eventsDropped()).isZero();
+    assertThat(after.getStatus().eventsDropped()).isZero();
+  }
+
+  @Test
+  void item8_whatNoNewAppenderTakesOverIsDroppedAndReportedWhenTheContextStops() throws Exception {
+    primary = FakeServer.start("primary", Framing.NEWLINE);
+    primary.stop();
+    logback = LogbackFixture.fromXml(LogbackFixture.configuration("<host>127.0.0.1</host><port>" + primary.port()
+        + "</port><encoder><pattern>%msg%n</pattern></encoder>"));
+    for (int i = 0; i < 10; i++) {
+      logger().info("event {}", i);
+    }
+    logback.context.stop();
+    assertThat(logback.statusMessages(Status.WARN)).anyMatch(message -> message.contains("[COLLECTORS] Dropped 10 "
+        + "events that no appender of this name took over before the logging context stopped"));
   }
 
   @Test

@@ -33,6 +33,14 @@ final class LogbackFixture implements AutoCloseable {
     return fixture;
   }
 
+  /** Configures the context again from {@code xml}, as a scan or Spring Boot does: reset, then configure. */
+  void reconfigure(String xml) throws JoranException {
+    context.reset();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+  }
+
   /** Wraps an appender element (and its loggers) in a configuration that sends root to it. */
   static String configuration(String appenderXml) {
     return "<configuration><appender name=\"COLLECTORS\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"

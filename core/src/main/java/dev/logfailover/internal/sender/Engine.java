@@ -223,19 +223,32 @@ public final class Engine {
 
   /** See {@link dev.logfailover.FailoverSender#stop}. */
   public void stop() {
+    stop(false);
+  }
+
+  /** See {@link dev.logfailover.FailoverSender#stopKeepingUndelivered}. */
+  public List<byte[]> stopKeepingUndelivered() {
+    return stop(true);
+  }
+
+  private List<byte[]> stop(boolean keepUndelivered) {
     if (state.compareAndSet(State.NEW, State.STOPPED)) {
-      // Never started: whatever was queued for it can go nowhere.
-      dropWhatCameTooLate();
+      // Never started: whatever was queued for it can go nowhere, unless a successor takes it.
+      List<byte[]> queued = keepUndelivered ? takeQueued() : dropWhatCameTooLate();
       doorbell.close();
       stopProbing();
-      return;
+      return queued;
     }
     if (!state.compareAndSet(State.STARTED, State.STOPPING)) {
-      return;
+      return List.of();
     }
     long timeoutNanos = config.shutdownTimeout().toNanos();
+    if (keepUndelivered) {
+      control.keepUndelivered();
+    }
     control.beginStop(ticker.nanoTime() + timeoutNanos);
     stopProbing();
+    List<byte[]> kept = new ArrayList<>();
     try {
       // The flush's budget is on the engine's clock; this join is the real-time backstop.
       senderThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
@@ -248,15 +261,27 @@ public final class Engine {
       Thread.currentThread().interrupt();
     } finally {
       state.set(State.STOPPED);
-      dropWhatCameTooLate();
+      if (keepUndelivered) {
+        List<byte[]> leftovers = control.takeLeftovers();
+        kept.addAll(leftovers == null ? List.of() : leftovers);
+        kept.addAll(takeQueued());
+      } else {
+        dropWhatCameTooLate();
+      }
     }
+    return kept;
+  }
+
+  private List<byte[]> takeQueued() {
+    List<byte[]> queued = new ArrayList<>();
+    queue.drainTo(queued, Integer.MAX_VALUE);
+    return queued;
   }
 
   /** Records queued by callers that raced the stop, after the sender's last drain: counted. */
-  private void dropWhatCameTooLate() {
-    List<byte[]> late = new ArrayList<>();
-    queue.drainTo(late, Integer.MAX_VALUE);
-    late.forEach(record -> drops.dropWhileStopped());
+  private List<byte[]> dropWhatCameTooLate() {
+    takeQueued().forEach(record -> drops.dropWhileStopped());
+    return List.of();
   }
 
   public boolean isStarted() {

@@ -19,6 +19,7 @@ final class SenderControl {
   private volatile long stopDeadlineNanos;
   private volatile boolean handingOff;
   private volatile boolean aborted;
+  private volatile boolean keepUndelivered;
   /** Guarded by this: the undelivered records at a hand-off, or whether nobody waits for them. */
   private List<byte[]> leftovers;
   private boolean leftoversAbandoned;
@@ -43,6 +44,19 @@ final class SenderControl {
   void beginHandOff() {
     handingOff = true;
     doorbell.wake();
+  }
+
+  /**
+   * Before {@link #beginStop}: what the flush cannot deliver is kept for {@link #takeLeftovers}, for
+   * a successor that starts later, instead of being counted as dropped.
+   */
+  void keepUndelivered() {
+    keepUndelivered = true;
+  }
+
+  /** At a hand-off, or a stop that keeps what it cannot deliver: the sender leaves its records here. */
+  boolean leavesUndelivered() {
+    return handingOff || keepUndelivered;
   }
 
   /** The budget is spent: the sender gives up wherever it is. */

@@ -166,7 +166,7 @@ final class SenderLoop implements Runnable {
     carryOver.drainTo(undelivered);
     queue.drainTo(undelivered, Integer.MAX_VALUE);
     drops.report(listener);
-    if (!control.isHandingOff() || !control.leaveForSuccessor(undelivered)) {
+    if (!control.leavesUndelivered() || !control.leaveForSuccessor(undelivered)) {
       drops.dropUndelivered(undelivered.size(), listener);
     }
   }
