@@ -99,7 +99,7 @@ public final class AppenderEngine {
     if (wasSending) {
       FailoverStatus status = sender.status();
       sink.info(prefix() + "stopped: " + status.eventsSent() + " events sent, " + status.eventsDropped()
-          + " dropped, " + kept.size() + " kept for the appender that replaces this one");
+          + " dropped" + (kept.isEmpty() ? "" : ", " + kept.size() + " kept for the appender that replaces this one"));
     }
     return kept;
   }
