@@ -105,6 +105,61 @@ class HardeningTest {
     assertThat(fixture.sender.status().eventsDropped()).isEqualTo(1);
   }
 
+  /** The configured transport, whose sessions record every thread that calls into them. */
+  private static SessionFactory recordingCallers(FailoverConfig config, java.util.Set<String> callers) {
+    SessionFactory real = Transports.forConfig(config);
+    return (server, channel, doorbell) -> {
+      callers.add(Thread.currentThread().getName());
+      Session session = real.open(server, channel, doorbell);
+      return new Session() {
+        @Override
+        public Endpoint server() {
+          return session.server();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+          return session.remoteAddress();
+        }
+
+        @Override
+        public void send(Outbox outbox) throws IOException {
+          callers.add(Thread.currentThread().getName());
+          session.send(outbox);
+        }
+
+        @Override
+        public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
+          callers.add(Thread.currentThread().getName());
+          session.idle(doorbell, hasNoWork);
+        }
+
+        @Override
+        public void close() {
+          callers.add(Thread.currentThread().getName());
+          session.close();
+        }
+      };
+    };
+  }
+
+  @Test
+  void item3_onlyTheSenderThreadTouchesASessionEvenWhenAStopPastItsBudgetAbortsIt() throws Exception {
+    java.util.Set<String> callers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    fixture = new SenderFixture(1, config -> recordingCallers(config, callers));
+    fixture.server(0).behave(dev.logfailover.testing.FakeServer.Behaviour.STALL);
+    fixture.start(fixture.config().writeTimeout(Duration.ofMinutes(1)).shutdownTimeout(Duration.ofMillis(200))
+        .queueSize(100_000).build());
+    String padding = "z".repeat(500);
+    for (int i = 0; i < 20_000; i++) {
+      fixture.sender.send(("event-" + i + padding).getBytes(StandardCharsets.UTF_8));
+    }
+    Await.until(() -> callers.size() == 1 && fixture.sender.status().eventsSent() > 0, () -> "a stalled write");
+    fixture.sender.stop(); // the flush cannot finish: the stop aborts the sender, whose TLS engine this could be
+    assertThat(callers).as("threads that called into the session").containsExactly(
+        "logfailover-sender-" + fixture.endpoint(0));
+  }
+
   @Test
   void item6_stopEndsTheProbesOfAnInjectedSchedulerAndAProbeThatEndsAfterwardsLeavesNoSocketOpen()
       throws Exception {
