@@ -33,22 +33,45 @@ class HardeningTest {
     }
   }
 
+  /** A session that does what another does; tests override what they watch or break. */
+  private static class ForwardingSession implements Session {
+    private final Session delegate;
+
+    ForwardingSession(Session delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Endpoint server() {
+      return delegate.server();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+      return delegate.remoteAddress();
+    }
+
+    @Override
+    public void send(Outbox outbox) throws IOException {
+      delegate.send(outbox);
+    }
+
+    @Override
+    public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
+      delegate.idle(doorbell, hasNoWork);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
   /** The configured transport, whose sessions throw (a bug) when a batch holds a record that {@code strikes}. */
   private static SessionFactory throwingWhen(FailoverConfig config, Predicate<String> strikes, AtomicInteger thrown) {
     SessionFactory real = Transports.forConfig(config);
     return (server, channel, doorbell) -> {
-      Session session = real.open(server, channel, doorbell);
-      return new Session() {
-        @Override
-        public Endpoint server() {
-          return session.server();
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-          return session.remoteAddress();
-        }
-
+      return new ForwardingSession(real.open(server, channel, doorbell)) {
         @Override
         public void send(Outbox outbox) throws IOException {
           for (int i = outbox.released(); i < outbox.size(); i++) {
@@ -57,17 +80,7 @@ class HardeningTest {
               throw new IllegalStateException("a bug, as a test transport plays it");
             }
           }
-          session.send(outbox);
-        }
-
-        @Override
-        public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
-          session.idle(doorbell, hasNoWork);
-        }
-
-        @Override
-        public void close() {
-          session.close();
+          super.send(outbox);
         }
       };
     };
@@ -110,34 +123,23 @@ class HardeningTest {
     SessionFactory real = Transports.forConfig(config);
     return (server, channel, doorbell) -> {
       callers.add(Thread.currentThread().getName());
-      Session session = real.open(server, channel, doorbell);
-      return new Session() {
-        @Override
-        public Endpoint server() {
-          return session.server();
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-          return session.remoteAddress();
-        }
-
+      return new ForwardingSession(real.open(server, channel, doorbell)) {
         @Override
         public void send(Outbox outbox) throws IOException {
           callers.add(Thread.currentThread().getName());
-          session.send(outbox);
+          super.send(outbox);
         }
 
         @Override
         public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
           callers.add(Thread.currentThread().getName());
-          session.idle(doorbell, hasNoWork);
+          super.idle(doorbell, hasNoWork);
         }
 
         @Override
         public void close() {
           callers.add(Thread.currentThread().getName());
-          session.close();
+          super.close();
         }
       };
     };
