@@ -4,7 +4,6 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.TlsOptions;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -65,8 +64,7 @@ public final class RelpTransport implements SessionFactory {
   }
 
   /** Not thread-safe: the sender thread's. */
-  private final class RelpSession implements Session {
-    private final Wire wire;
+  private final class RelpSession extends WireSession {
     private final Doorbell doorbell;
     private final RelpFrameReader reader = new RelpFrameReader();
     /** For each record of the outbox written on this session: its TXNR and when it was written. */
@@ -81,7 +79,7 @@ public final class RelpTransport implements SessionFactory {
     private boolean failed;
 
     RelpSession(Wire wire, Doorbell doorbell) {
-      this.wire = wire;
+      super(wire);
       this.doorbell = doorbell;
       this.ends = new int[Math.max(1, windowSize)];
     }
@@ -116,16 +114,6 @@ public final class RelpTransport implements SessionFactory {
       if (!offers.matches("(?s).*\\ncommands=([^\\n]*,)?syslog(,[^\\n]*)?(\\n.*)?")) {
         throw new ProtocolException(wire.server() + " does not offer the RELP syslog command: " + offers);
       }
-    }
-
-    @Override
-    public Endpoint server() {
-      return wire.server();
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-      return wire.remoteAddress();
     }
 
     @Override
@@ -256,12 +244,7 @@ public final class RelpTransport implements SessionFactory {
           // The server may close first; either way the connection ends here.
         }
       }
-      wire.close();
-    }
-
-    @Override
-    public String toString() {
-      return "RelpSession{" + wire + "}";
+      super.close();
     }
   }
 

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.net.InetSocketAddress;
 
 
 /**
@@ -48,25 +47,14 @@ public final class StreamTransport implements SessionFactory {
   }
 
   /** Not thread-safe: the sender thread's. */
-  private final class StreamSession implements Session {
-    private final Wire wire;
+  private final class StreamSession extends WireSession {
     /** The chunk being written holds records first (inclusive) to end (exclusive); next is the first not accepted. */
     private int first;
     private int end;
     private int next;
 
     StreamSession(Wire wire) {
-      this.wire = wire;
-    }
-
-    @Override
-    public Endpoint server() {
-      return wire.server();
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-      return wire.remoteAddress();
+      super(wire);
     }
 
     @Override
@@ -111,14 +99,5 @@ public final class StreamTransport implements SessionFactory {
       wire.sleepWhileSilent(hasNoWork);
     }
 
-    @Override
-    public void close() {
-      wire.close();
-    }
-
-    @Override
-    public String toString() {
-      return "StreamSession{" + wire + "}";
-    }
   }
 }

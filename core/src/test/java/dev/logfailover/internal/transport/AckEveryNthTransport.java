@@ -3,7 +3,6 @@ package dev.logfailover.internal.transport;
 import dev.logfailover.Endpoint;
 import dev.logfailover.Framing;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -32,16 +31,7 @@ public final class AckEveryNthTransport implements SessionFactory {
   @Override
   public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {
     PlainWire wire = PlainWire.open(server, channel, doorbell, writeTimeout);
-    return new Session() {
-      @Override
-      public Endpoint server() {
-        return wire.server();
-      }
-
-      @Override
-      public InetSocketAddress remoteAddress() {
-        return wire.remoteAddress();
-      }
+    return new WireSession(wire) {
 
       @Override
       public void send(Outbox outbox) throws IOException {
@@ -63,11 +53,6 @@ public final class AckEveryNthTransport implements SessionFactory {
       @Override
       public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
         wire.sleepWhileSilent(hasNoWork);
-      }
-
-      @Override
-      public void close() {
-        wire.close();
       }
     };
   }
