@@ -59,6 +59,9 @@ final class Connector {
   /** One attempt at the planner's current server: its session, or null after the failure is handled. */
   Session connect() throws IOException {
     AttemptResult result = attempt.attempt(planner.current());
+    if (!result.succeeded() && control.isHandingOff()) {
+      return null; // The hand-off cut the handshake short: not the server's failure.
+    }
     if (!result.succeeded()) {
       attemptFailed(result.server(), result.failure());
       return null;

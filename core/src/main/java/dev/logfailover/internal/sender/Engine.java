@@ -38,7 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Engine {
   /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
   private static final long ABORT_GRACE_MILLIS = 200;
-  /** How long a hand-off lets the sender finish its step before interrupting it (nothing is lost). */
+  /**
+   * How long a hand-off lets the sender end by itself before interrupting it. Every wait on a
+   * connection ends at the hand-off's signal, so only a blocking connect (no record in flight) or a
+   * machine without a free core takes this long; nothing is lost either way.
+   */
   private static final long HAND_OFF_WAIT_MILLIS = 100;
   /** Records the sender takes from the queue at a time. */
   static final int MAX_BATCH_RECORDS = 1024;

@@ -40,10 +40,14 @@ final class SenderControl {
     doorbell.wake();
   }
 
-  /** Stops at the next step without flushing; the undelivered records go to {@link #takeLeftovers}. */
+  /**
+   * Stops at once without flushing, ending any wait on the connection (a stalled collector must not
+   * hold up the successor, whose queue fills meanwhile); the undelivered records, including a batch
+   * cut off in the middle, go to {@link #takeLeftovers}.
+   */
   void beginHandOff() {
     handingOff = true;
-    doorbell.wake();
+    doorbell.endChannelWaits();
   }
 
   /**

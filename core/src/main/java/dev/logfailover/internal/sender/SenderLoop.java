@@ -150,6 +150,9 @@ final class SenderLoop implements Runnable {
     if (resent > 0) {
       listener.eventsResent(resent);
     }
+    if (control.isHandingOff()) {
+      return; // The hand-off ended the session, not the server: nothing to report, no probes.
+    }
     connector.connectionLost(failed.server(), cause);
   }
 

@@ -3,6 +3,7 @@ package dev.logfailover.internal.transport;
 import dev.logfailover.internal.concurrent.Ticker;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.function.BooleanSupplier;
@@ -12,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * channel is registered, measured on the engine's {@link Ticker}. A connected, idle sender sleeps
  * here with no timer at all: a FIN, a reset or bytes from the server wake it (the channel becomes
  * readable), and so does a logging thread that queued an event ({@link #ring()}) or a control
- * signal (stop, hand-off, a probe's hand-over: {@link #wake()}).
+ * signal (stop, hand-off, a probe's hand-over: {@link #wake()}). At a hand-off every wait on a
+ * channel ends ({@link #endChannelWaits()}).
  *
  * <p>{@link #ring()} costs a logging thread one volatile read unless the sender is asleep: only
  * then does it make the system call that wakes it. The sender announces its sleep before it checks
@@ -29,6 +31,7 @@ public final class Doorbell implements Closeable {
   private final Selector selector;
   private final Ticker ticker;
   private volatile boolean asleep;
+  private volatile boolean channelWaitsEnded;
 
   private Doorbell(Selector selector, Ticker ticker) {
     this.selector = selector;
@@ -52,6 +55,17 @@ public final class Doorbell implements Closeable {
 
   /** From a control thread: the sender must look at its signals now, wherever it waits. */
   public void wake() {
+    selector.wakeup();
+  }
+
+  /**
+   * From a control thread at a hand-off: every wait on a channel (a stalled write, an
+   * acknowledgement, a handshake), now and from now on, ends at once with an {@link
+   * InterruptedIOException}. The sender gives its connection up without being interrupted, which
+   * would close the channel under a write and make the caller wait for the sender to get a core.
+   */
+  public void endChannelWaits() {
+    channelWaitsEnded = true;
     selector.wakeup();
   }
 
@@ -82,6 +96,7 @@ public final class Doorbell implements Closeable {
    * the caller checks which. May return early.
    */
   public void await(SelectionKey key, int operation, long deadlineNanos) throws IOException {
+    checkChannelWaitsAllowed();
     key.interestOps(operation);
     try {
       select(deadlineNanos);
@@ -89,6 +104,13 @@ public final class Doorbell implements Closeable {
       if (key.isValid()) {
         key.interestOps(0);
       }
+    }
+    checkChannelWaitsAllowed();
+  }
+
+  private void checkChannelWaitsAllowed() throws InterruptedIOException {
+    if (channelWaitsEnded) {
+      throw new InterruptedIOException("the sender is handing its work to a successor");
     }
   }
 

@@ -162,6 +162,44 @@ class HardeningTest {
         "logfailover-sender-" + fixture.endpoint(0));
   }
 
+  /** The configured transport, whose sessions note whether the sender was interrupted when a send failed. */
+  private static SessionFactory notingInterrupts(FailoverConfig config, java.util.List<String> failures) {
+    SessionFactory real = Transports.forConfig(config);
+    return (server, channel, doorbell) -> new ForwardingSession(real.open(server, channel, doorbell)) {
+      @Override
+      public void send(Outbox outbox) throws IOException {
+        try {
+          super.send(outbox);
+        } catch (IOException e) {
+          failures.add(e + (Thread.currentThread().isInterrupted() ? " (interrupted)" : ""));
+          throw e;
+        }
+      }
+    };
+  }
+
+  @Test
+  void item5_aHandOffEndsAStalledWriteAtOnceWithoutInterruptingTheSenderAndKeepsEveryRecord() throws Exception {
+    java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    fixture = new SenderFixture(1, config -> notingInterrupts(config, failures));
+    fixture.server(0).behave(dev.logfailover.testing.FakeServer.Behaviour.STALL);
+    fixture.start(fixture.config().writeTimeout(Duration.ofMinutes(1)).shutdownTimeout(Duration.ofSeconds(30))
+        .queueSize(100_000).build());
+    String padding = "z".repeat(500);
+    int total = 20_000;
+    for (int i = 0; i < total; i++) {
+      fixture.sender.send(("event-" + i + padding).getBytes(StandardCharsets.UTF_8));
+    }
+    Await.until(() -> fixture.sender.status().eventsSent() > 0 && fixture.sender.status().queuedEvents() > 0,
+        () -> "a stalled write");
+    java.util.List<byte[]> handedOver = fixture.sender.handOff();
+    assertThat(failures).as("how the stalled write ended").singleElement().asString()
+        .contains("handing its work to a successor").doesNotContain("(interrupted)");
+    assertThat(fixture.sender.status().eventsSent() + handedOver.size()).as("sent + handed over").isEqualTo(total);
+    assertThat(fixture.sender.status().eventsDropped()).isZero();
+    assertThat(fixture.listener.events()).noneMatch(event -> event.startsWith("connectionLost"));
+  }
+
   @Test
   void item6_stopEndsTheProbesOfAnInjectedSchedulerAndAProbeThatEndsAfterwardsLeavesNoSocketOpen()
       throws Exception {
