@@ -49,7 +49,11 @@ public final class FakeServer implements AutoCloseable {
   private final List<Accepted> connections = new ArrayList<>();
   private volatile Behaviour behaviour = Behaviour.READ;
   private ServerSocket listener;
-  private final SSLContext tls;
+  /** The identity presented to connections accepted from now on; null for plain TCP. */
+  private volatile SSLContext tls;
+  private final Object readGate = new Object();
+  /** Guarded by readGate. */
+  private boolean readingPaused;
   private final boolean needClientAuth;
   /** Null unless this server speaks RELP instead of reading framed records. */
   private final RelpConversation.Script relp;
@@ -180,6 +184,36 @@ public final class FakeServer implements AutoCloseable {
     this.behaviour = behaviour;
   }
 
+  /** A TLS server presents {@code context}'s identity to the connections it accepts from now on. */
+  public void presentIdentity(SSLContext context) {
+    if (tls == null) {
+      throw new IllegalStateException(name + " does not speak TLS");
+    }
+    tls = context;
+  }
+
+  /**
+   * Stops reading on every connection until {@link #resumeReading()}: a frozen collector, whose
+   * kernel buffers fill until the client's writes stall. Nothing is lost when it resumes.
+   */
+  public void pauseReading() {
+    synchronized (readGate) {
+      readingPaused = true;
+    }
+  }
+
+  public void resumeReading() {
+    synchronized (readGate) {
+      readingPaused = false;
+      readGate.notifyAll();
+    }
+  }
+
+  /** Refuses new connections and goes on serving those it has; {@link #restart()} listens again. */
+  public synchronized void stopListening() {
+    closeQuietly(listener);
+  }
+
   private synchronized int listen(int wantedPort) throws IOException {
     ServerSocket socket = new ServerSocket();
     socket.setReuseAddress(true);
@@ -253,7 +287,7 @@ public final class FakeServer implements AutoCloseable {
     } catch (IOException e) {
       return;
     }
-    try (InputStream in = new BufferedInputStream(behaviour == Behaviour.SLOW_READ ? new Throttled(raw) : raw)) {
+    try (InputStream in = new BufferedInputStream(new Gated(behaviour == Behaviour.SLOW_READ ? new Throttled(raw) : raw))) {
       String record;
       while ((record = framing == Framing.OCTET_COUNTING ? readOctetCounted(in) : readLine(in)) != null) {
         synchronized (this) {
@@ -263,6 +297,28 @@ public final class FakeServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // Reset or closed by the test: the connection simply ends.
+    }
+  }
+
+  /** Reads only while this server is not paused ({@link #pauseReading()}). */
+  private final class Gated extends java.io.FilterInputStream {
+    Gated(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      synchronized (readGate) {
+        while (readingPaused) {
+          try {
+            readGate.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("paused reader interrupted");
+          }
+        }
+      }
+      return super.read(buffer, offset, length);
     }
   }
 
@@ -393,6 +449,7 @@ public final class FakeServer implements AutoCloseable {
   public synchronized void stop() {
     closeQuietly(listener);
     closeConnections();
+    resumeReading(); // Paused readers find their sockets closed and end.
   }
 
   /** Stops listening and resets every connection (RST), as a killed process's kernel does. */
@@ -401,6 +458,7 @@ public final class FakeServer implements AutoCloseable {
     for (Accepted connection : connections) {
       resetQuietly(connection.socket);
     }
+    resumeReading(); // Paused readers find their sockets reset and end.
   }
 
   private static void resetQuietly(Socket socket) {

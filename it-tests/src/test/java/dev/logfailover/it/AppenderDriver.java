@@ -16,6 +16,15 @@ interface AppenderDriver extends AutoCloseable {
   /** Configures the framework from {@link #configuration}. */
   void start(Setup setup) throws Exception;
 
+  /**
+   * Reconfigures the running framework from {@code setup}, as its own reload does (Logback's scan:
+   * reset, then configure; Log4j2: the new configuration starts before the old one stops).
+   */
+  void reload(Setup setup) throws Exception;
+
+  /** The status of each appender a {@link #reload} replaced, as it ended, oldest first. */
+  List<FailoverStatus> replacedStatuses();
+
   /** Logs {@code message} at INFO through the framework's logger "app". */
   void log(String message);
 

@@ -40,6 +40,7 @@ final class Log4j2Driver implements AppenderDriver {
   };
   private LoggerContext context;
   private FailoverSocketAppender appender;
+  private final List<FailoverStatus> replaced = new ArrayList<>();
 
   @Override
   public String configuration(Setup setup) {
@@ -97,6 +98,22 @@ final class Log4j2Driver implements AppenderDriver {
     context = new LoggerContext("it-log4j2-" + UUID.randomUUID(), null, file.toUri());
     context.start();
     appender = context.getConfiguration().getAppender("collectors");
+  }
+
+  /** As a reload does: the new configuration's appender starts (taking the backlog over), then the old one stops. */
+  @Override
+  public void reload(Setup setup) throws Exception {
+    FailoverSocketAppender previous = appender;
+    Path file = Files.createTempFile("log4j2-it", ".xml");
+    Files.writeString(file, configuration(setup));
+    context.setConfigLocation(file.toUri());
+    appender = context.getConfiguration().getAppender("collectors");
+    replaced.add(previous.getStatus());
+  }
+
+  @Override
+  public List<FailoverStatus> replacedStatuses() {
+    return List.copyOf(replaced);
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.Map;
 final class LogbackDriver implements AppenderDriver {
   private LoggerContext context;
   private FailoverSocketAppender<?> appender;
+  private final List<FailoverStatus> replaced = new java.util.ArrayList<>();
 
   @Override
   public String configuration(Setup setup) {
@@ -68,10 +69,28 @@ final class LogbackDriver implements AppenderDriver {
     context = new LoggerContext();
     context.setName("it-logback");
     context.setMDCAdapter(new LogbackMDCAdapter());
+    configure(setup);
+  }
+
+  private void configure(Setup setup) throws Exception {
     JoranConfigurator configurator = new JoranConfigurator();
     configurator.setContext(context);
     configurator.doConfigure(new ByteArrayInputStream(configuration(setup).getBytes(StandardCharsets.UTF_8)));
     appender = (FailoverSocketAppender<?>) context.getLogger("app").getAppender("COLLECTORS");
+  }
+
+  /** As a scan does: reset (the appender stops, keeping its backlog), then configure again. */
+  @Override
+  public void reload(Setup setup) throws Exception {
+    FailoverSocketAppender<?> previous = appender;
+    context.reset();
+    configure(setup);
+    replaced.add(previous.getStatus());
+  }
+
+  @Override
+  public List<FailoverStatus> replacedStatuses() {
+    return List.copyOf(replaced);
   }
 
   @Override

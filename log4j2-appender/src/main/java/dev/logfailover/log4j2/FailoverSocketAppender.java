@@ -3,6 +3,7 @@ package dev.logfailover.log4j2;
 import dev.logfailover.ConfigException;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.FailoverStatus;
+import dev.logfailover.adapter.AppenderEngine;
 import dev.logfailover.adapter.Option;
 import dev.logfailover.adapter.TextOptions;
 import java.io.Serializable;
@@ -35,6 +36,8 @@ import org.apache.logging.log4j.core.net.ssl.SslConfiguration;
 public final class FailoverSocketAppender extends AbstractAppender {
   private final FailoverConfig config;
   private final FailoverSocketManager manager;
+  /** This appender's own engine: after a reload its status still tells what this appender did. */
+  private volatile AppenderEngine engine;
 
   private FailoverSocketAppender(String name, Filter filter, Layout<? extends Serializable> layout,
       boolean ignoreExceptions, Property[] properties, FailoverConfig config, FailoverSocketManager manager) {
@@ -51,7 +54,7 @@ public final class FailoverSocketAppender extends AbstractAppender {
   @Override
   public void start() {
     setStarting();
-    manager.install(config);
+    engine = manager.install(config);
     super.start();
   }
 
@@ -70,9 +73,14 @@ public final class FailoverSocketAppender extends AbstractAppender {
     return stopped;
   }
 
-  /** Where the appender sends and how each server fared (SPEC section 5); null before start, as in Logback. */
+  /**
+   * Where the appender sends and how each server fared (SPEC section 5), counted since this
+   * appender started; null before start, as in Logback. After a reload, the earlier appender's
+   * status stays what it was when it handed its work over.
+   */
   public FailoverStatus getStatus() {
-    return manager.status();
+    AppenderEngine started = engine;
+    return started == null ? null : started.status();
   }
 
   /** The validated configuration this appender was built with. */

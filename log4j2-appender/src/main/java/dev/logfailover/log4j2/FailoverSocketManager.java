@@ -1,7 +1,6 @@
 package dev.logfailover.log4j2;
 
 import dev.logfailover.FailoverConfig;
-import dev.logfailover.FailoverStatus;
 import dev.logfailover.adapter.AppenderEngine;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -39,13 +38,14 @@ final class FailoverSocketManager extends AbstractManager {
     return getManager("FailoverSocket/" + contextName + "/" + appenderName, FACTORY, new Key(context, appenderName));
   }
 
-  /** Starts an engine for {@code config}; an engine already running hands its backlog to it. */
-  synchronized void install(FailoverConfig config) {
+  /** Starts an engine for {@code config} and returns it; an engine already running hands its backlog to it. */
+  synchronized AppenderEngine install(FailoverConfig config) {
     AppenderEngine next = AppenderEngine.create(appenderName, config, new StatusLoggerSink());
     AppenderEngine previous = current;
     // From here on, logging threads queue into the new engine; it sends the old backlog first.
     current = next;
     next.startTakingOver(previous);
+    return next;
   }
 
   /** Queues a record; never waits on the network (F9). */
@@ -55,12 +55,6 @@ final class FailoverSocketManager extends AbstractManager {
     while (!target.send(record) && target.isRetired()) {
       target = current;
     }
-  }
-
-  /** Null before the first appender of this name started. */
-  FailoverStatus status() {
-    AppenderEngine engine = current;
-    return engine == null ? null : engine.status();
   }
 
   /** The last appender of this name is gone: flush, bounded by shutdownTimeout (F10). */
