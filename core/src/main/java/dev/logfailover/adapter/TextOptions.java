@@ -36,6 +36,8 @@ public final class TextOptions {
     }
   }
 
+  private static final java.util.regex.Pattern UNRESOLVED_LOG4J2 = java.util.regex.Pattern.compile("\\$\\{[^}]*}");
+
   private final Map<Option, String> values = new EnumMap<>(Option.class);
   private final List<String> failoverServers = new ArrayList<>();
   private boolean failback;
@@ -84,12 +86,18 @@ public final class TextOptions {
         .framing(rfc5424 ? Framing.OCTET_COUNTING : Framing.NEWLINE);
     for (Option option : Option.values()) {
       String text = option == Option.HOST ? values.getOrDefault(option, "") : values.get(option);
-      if (option.isPlain() && text != null) {
+      if (isUnresolvedPlaceholder(text)) {
+        errors.add(unresolvedPlaceholder(option.configName(), text));
+      } else if (option.isPlain() && text != null) {
         apply(errors, () -> option.applyTo(builder, text));
       }
     }
     for (String server : failoverServers) {
-      apply(errors, () -> builder.addFailoverServer(server));
+      if (isUnresolvedPlaceholder(server)) {
+        errors.add(unresolvedPlaceholder("server", server));
+      } else {
+        apply(errors, () -> builder.addFailoverServer(server));
+      }
     }
     if (failback) {
       apply(errors, () -> builder.failback(parseFailback()));
@@ -103,6 +111,20 @@ public final class TextOptions {
     } catch (ConfigException e) {
       return new Parsed(null, List.of(e), List.copyOf(warnings));
     }
+  }
+
+  /**
+   * A value the framework could not substitute: Log4j2 leaves {@code ${spring:collector.host}} as
+   * written, Logback writes {@code collectorHost_IS_UNDEFINED}. Taken as a host, it would be a
+   * server that fails at run time for ever; it is a configuration error instead.
+   */
+  private static boolean isUnresolvedPlaceholder(String text) {
+    return text != null && (UNRESOLVED_LOG4J2.matcher(text).find() || text.contains("_IS_UNDEFINED"));
+  }
+
+  private static ConfigException unresolvedPlaceholder(String option, String text) {
+    return new ConfigException(option, text, "an unresolved property placeholder: the property it names has no"
+        + " value where the configuration is read (in Spring Boot, is it in the application's properties?)");
   }
 
   /** The transport as configured; a refused one is reported by the main pass, and TLS is not set up. */

@@ -65,7 +65,11 @@ class FailoverSocketConfigTest {
         Arguments.of("host=\"h\" writeTimeout=\"10 parsecs\"", "", "writeTimeout", "10 parsecs"),
         Arguments.of("host=\"h\" transport=\"udp\"", "", "transport", "udp"),
         Arguments.of("host=\"h\"", "<Servers><Server host=\"f1\" port=\"99999\"/></Servers>", "server", "f1:99999"),
-        Arguments.of("host=\"h\" queueSize=\"many\"", "", "queueSize", "many"));
+        Arguments.of("host=\"h\" queueSize=\"many\"", "", "queueSize", "many"),
+        // Issue 14: a lookup Log4j2 could not resolve stays as written (Spring's without its property).
+        Arguments.of("host=\"${spring:collector.host}\"", "", "host", "${spring:collector.host}"),
+        Arguments.of("host=\"h\"", "<Servers><Server host=\"${spring:collector.failover-host}\"/></Servers>", "server",
+            "${spring:collector.failover-host}"));
   }
 
   @ParameterizedTest(name = "{2} = {3}")

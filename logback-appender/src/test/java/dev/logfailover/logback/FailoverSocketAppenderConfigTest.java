@@ -82,7 +82,11 @@ class FailoverSocketAppenderConfigTest {
             + "<failback><tcpProbeInterval>0s</tcpProbeInterval></failback></failover>", "tcpProbeInterval", "0s"),
         Arguments.of("<host>h</host><queueSize>many</queueSize>", "queueSize", "many"),
         Arguments.of("<host>h</host><overflowPolicy>wait</overflowPolicy>", "overflowPolicy", "wait"),
-        Arguments.of("<host>h</host><keepAlive>yes</keepAlive>", "keepAlive", "yes"));
+        Arguments.of("<host>h</host><keepAlive>yes</keepAlive>", "keepAlive", "yes"),
+        // Issue 14: a variable Logback could not resolve (Spring's <springProperty> without its property).
+        Arguments.of("<host>${collectorHost}</host>", "host", "collectorHost_IS_UNDEFINED"),
+        Arguments.of("<host>h</host><failover><servers><server>${failoverHost}:601</server></servers></failover>",
+            "server", "failoverHost_IS_UNDEFINED:601"));
   }
 
   @ParameterizedTest(name = "{1} = {2}")

@@ -81,10 +81,10 @@ final class DropCounter {
   }
 
   /** Counts what the sender could not deliver by the end of its stop, and what came after it began. */
-  void dropUndelivered(long count, FailoverListener listener) {
+  void dropUndelivered(long count, String why, FailoverListener listener) {
     if (count > 0) {
       undelivered.add(count);
-      listener.eventsDropped(count, total(), "still undelivered when shutdownTimeout ran out");
+      listener.eventsDropped(count, total(), why);
     }
     long late = whileStopped.sum();
     if (late > 0) {

@@ -19,6 +19,7 @@ final class SenderControl {
   private volatile long stopDeadlineNanos;
   private volatile boolean handingOff;
   private volatile boolean aborted;
+  private volatile boolean gaveUp;
   private volatile boolean keepUndelivered;
   /** Guarded by this: the undelivered records at a hand-off, or whether nobody waits for them. */
   private List<byte[]> leftovers;
@@ -75,7 +76,19 @@ final class SenderControl {
 
   /** Called by the sender when every server failed during the stop's flush: waiting cannot help. */
   void giveUp() {
+    gaveUp = true;
     aborted = true;
+  }
+
+  /** Why the records the sender ends with were not delivered, for the drop report. */
+  String whyUndelivered() {
+    if (gaveUp) {
+      return "every server failed during the final flush at stop";
+    }
+    if (handingOff) {
+      return "the appender replacing this one did not take them within shutdownTimeout";
+    }
+    return "still undelivered when shutdownTimeout ran out";
   }
 
   boolean isStopping() {

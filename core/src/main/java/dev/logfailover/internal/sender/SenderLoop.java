@@ -170,7 +170,7 @@ final class SenderLoop implements Runnable {
     queue.drainTo(undelivered, Integer.MAX_VALUE);
     drops.report(listener);
     if (!control.leavesUndelivered() || !control.leaveForSuccessor(undelivered)) {
-      drops.dropUndelivered(undelivered.size(), listener);
+      drops.dropUndelivered(undelivered.size(), control.whyUndelivered(), listener);
     }
   }
 }

@@ -190,8 +190,9 @@ class HardeningTest {
     for (int i = 0; i < total; i++) {
       fixture.sender.send(("event-" + i + padding).getBytes(StandardCharsets.UTF_8));
     }
-    Await.until(() -> fixture.sender.status().eventsSent() > 0 && fixture.sender.status().queuedEvents() > 0,
-        () -> "a stalled write");
+    // The clock never moves here, so a write stalled since now waits for now + writeTimeout.
+    long stalledWriteDeadline = fixture.ticker.nanoTime() + Duration.ofMinutes(1).toNanos();
+    Await.until(() -> fixture.ticker.wasWaitedFor(stalledWriteDeadline), () -> "a stalled write");
     java.util.List<byte[]> handedOver = fixture.sender.handOff();
     assertThat(failures).as("how the stalled write ended").singleElement().asString()
         .contains("handing its work to a successor").doesNotContain("(interrupted)");
