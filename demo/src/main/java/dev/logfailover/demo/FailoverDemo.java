@@ -3,6 +3,7 @@ package dev.logfailover.demo;
 import dev.logfailover.FailoverStatus;
 import dev.logfailover.Framing;
 import dev.logfailover.testing.FakeServer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,23 +20,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FailoverDemo {
   private static final Duration EVENT_INTERVAL = Duration.ofMillis(2);
   private static final Duration FAILBACK_DEADLINE = Duration.ofSeconds(15);
+  /** How often the picture samples what each collector received. */
+  private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
 
   private final long startNanos = System.nanoTime();
   private final List<String> timeline = new ArrayList<>();
   private final List<FakeServer> collectors = new ArrayList<>();
+  private TimelineChart chart;
 
-  /** @param args optional: {@code logback} (default) or {@code log4j2} */
+  /**
+   * @param args optional: {@code logback} (default) or {@code log4j2}; then where to write the
+   *     timeline picture (default {@code target/failover-timeline.svg})
+   */
   public static void main(String[] args) throws Exception {
     String framework = args.length > 0 ? args[0].trim().toLowerCase(java.util.Locale.ROOT) : "logback";
     if (!framework.equals("logback") && !framework.equals("log4j2")) {
       System.err.println("Unknown framework '" + args[0] + "': use logback or log4j2");
       System.exit(2);
     }
-    System.exit(new FailoverDemo().run(framework));
+    Path picture = Path.of(args.length > 1 ? args[1] : "target/failover-timeline.svg");
+    System.exit(new FailoverDemo().run(framework, picture));
+  }
+
+  private long elapsedMillis() {
+    return Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
   }
 
   private synchronized void mark(String line) {
-    timeline.add(String.format("%7d ms  %s", Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), line));
+    timeline.add(String.format("%7d ms  %s", elapsedMillis(), line));
+  }
+
+  /** What the demo does: on the timeline, and on the picture with a short {@code label}. */
+  private void act(String line, String label) {
+    mark(">> demo: " + line);
+    chart.demoAction(elapsedMillis(), label);
+  }
+
+  /** What the appender reports: on the timeline, and its switches on the picture. */
+  private void reported(String level, String message) {
+    String text = named(message);
+    mark(String.format("%-5s %s", level, text));
+    if (text.startsWith("Failed over") || text.startsWith("Failed back")) {
+      chart.appenderEvent(elapsedMillis(), text.startsWith("Failed back") ? "failed back to primary"
+          : text.substring(0, text.indexOf(';') < 0 ? text.length() : text.indexOf(';')).replace("Failed over from", "failover:"));
+    }
   }
 
   /** Replaces each collector's address by its name, so the timeline reads like the story. */
@@ -47,10 +75,11 @@ public final class FailoverDemo {
     return text;
   }
 
-  private int run(String framework) throws Exception {
+  private int run(String framework, Path picture) throws Exception {
     for (String name : List.of("primary", "failover1", "failover2")) {
       collectors.add(FakeServer.start(name, Framing.OCTET_COUNTING));
     }
+    chart = new TimelineChart(collectors.stream().map(FakeServer::name).toList());
     FakeServer primary = collectors.get(0);
     FakeServer failover1 = collectors.get(1);
     boolean log4j2 = framework.equals("log4j2");
@@ -59,7 +88,7 @@ public final class FailoverDemo {
     collectors.forEach(c -> System.out.printf("  %-10s %s%n", c.name(), c.hostAndPort()));
 
     int[] ports = collectors.stream().mapToInt(FakeServer::port).toArray();
-    DemoLogging.StatusReceiver receiver = (level, message) -> mark(String.format("%-5s %s", level, named(message)));
+    DemoLogging.StatusReceiver receiver = this::reported;
     DemoLogging logging = log4j2 ? new Log4j2DemoLogging(ports, receiver) : new LogbackDemoLogging(ports, receiver);
 
     AtomicInteger sent = new AtomicInteger();
@@ -71,15 +100,23 @@ public final class FailoverDemo {
       }
     }, "demo-application");
     application.start();
+    AtomicBoolean keepSampling = new AtomicBoolean(true);
+    Thread sampler = new Thread(() -> {
+      while (keepSampling.get()) {
+        chart.sample(elapsedMillis(), collectors.stream().mapToInt(FakeServer::recordCount).toArray());
+        pause(SAMPLE_INTERVAL);
+      }
+    }, "demo-sampler");
+    sampler.start();
 
     pause(Duration.ofSeconds(1));
-    mark(">> demo: kill -9 primary (its connections are reset, its port refuses)");
+    act("kill -9 primary (its connections are reset, its port refuses)", "kill -9 primary");
     primary.kill();
     pause(Duration.ofSeconds(1));
-    mark(">> demo: kill -9 failover1");
+    act("kill -9 failover1", "kill -9 failover1");
     failover1.kill();
     pause(Duration.ofSeconds(1));
-    mark(">> demo: primary is back (failback needs 3 successful probes, 1 s apart)");
+    act("primary is back (failback needs 3 successful probes, 1 s apart)", "primary back");
     primary.restart();
     boolean failedBack = awaitFailback(logging);
     pause(Duration.ofSeconds(1));
@@ -90,7 +127,12 @@ public final class FailoverDemo {
     logging.shutdown();
     FailoverStatus status = logging.status();
     awaitDelivery(sent.get() - status.eventsDropped());
-    return report(sent.get(), status, failedBack);
+    keepSampling.set(false);
+    sampler.join();
+    chart.write(picture);
+    int exit = report(sent.get(), status, failedBack);
+    System.out.println("Timeline picture: " + picture.toAbsolutePath());
+    return exit;
   }
 
   private boolean awaitFailback(DemoLogging logging) {
