@@ -60,8 +60,7 @@ class SpringBootTest {
   @ValueSource(strings = {"logback", "log4j2"})
   void F12_theApplicationStartsWithEveryCollectorDownAndItsEventsArriveWhenOneComesUp(String framework)
       throws Exception {
-    primary = FakeServer.start("primary", Framing.NEWLINE);
-    failover1 = FakeServer.start("failover1", Framing.NEWLINE);
+    startCollectors();
     primary.stop();
     failover1.stop();
     launch(framework);
@@ -79,8 +78,7 @@ class SpringBootTest {
   @ValueSource(strings = {"logback", "log4j2"})
   void aPrimaryKilledAndRestartedFailsOverAndBackWithOneSenderAndEveryStartupLineOnce(String framework)
       throws Exception {
-    primary = FakeServer.start("primary", Framing.NEWLINE);
-    failover1 = FakeServer.start("failover1", Framing.NEWLINE);
+    startCollectors();
     launch(framework);
     awaitStarted();
     assertThat(read(output)).as("one appender, one sender thread, whatever Spring initialized twice")
@@ -104,6 +102,11 @@ class SpringBootTest {
         .as("Spring Boot's first line, once").isEqualTo(1);
     // A killed collector may take what its kernel had accepted and it had not yet read (F2).
     assertNothingLostOrDuplicated(3);
+  }
+
+  private void startCollectors() throws IOException {
+    primary = FakeServer.start("primary", Framing.NEWLINE);
+    failover1 = FakeServer.start("failover1", Framing.NEWLINE);
   }
 
   /** Starts the application on a class path with {@code framework}'s logging only. */
