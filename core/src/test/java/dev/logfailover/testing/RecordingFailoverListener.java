@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RecordingFailoverListener implements FailoverListener {
   private final List<String> events = new ArrayList<>();
+  /** Each failure's cause, in order, for the message of a test that fails: a rare failure must explain itself. */
+  private final List<String> causes = new ArrayList<>();
   private final Map<Endpoint, String> names = new ConcurrentHashMap<>();
   private volatile long droppedTotal;
 
@@ -38,6 +40,15 @@ public final class RecordingFailoverListener implements FailoverListener {
     return List.copyOf(events);
   }
 
+  private synchronized void cause(String event, IOException cause) {
+    causes.add(event + ": " + cause);
+  }
+
+  /** The events and, after them, the cause of each failure among them. */
+  public synchronized String describe() {
+    return events + "; causes " + causes;
+  }
+
   /** The recorded events that start with {@code prefix}, e.g. "connected" or "probe". */
   public synchronized List<String> events(String prefix) {
     return events.stream().filter(event -> event.startsWith(prefix)).toList();
@@ -55,7 +66,7 @@ public final class RecordingFailoverListener implements FailoverListener {
   /** Waits until {@code event} was recorded {@code times} times in all. */
   public void awaitEvent(String event, int times) {
     Await.until(() -> events().stream().filter(event::equals).count() >= times,
-        () -> times + " x event '" + event + "' in " + events());
+        () -> times + " x event '" + event + "' in " + describe());
   }
 
   @Override
@@ -66,11 +77,13 @@ public final class RecordingFailoverListener implements FailoverListener {
   @Override
   public void connectFailed(Endpoint server, IOException cause) {
     record("connectFailed " + label(server));
+    cause("connectFailed " + label(server), cause);
   }
 
   @Override
   public void connectionLost(Endpoint server, IOException cause) {
     record("connectionLost " + label(server) + " " + cause.getClass().getSimpleName());
+    cause("connectionLost " + label(server), cause);
   }
 
   @Override

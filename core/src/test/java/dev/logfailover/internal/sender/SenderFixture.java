@@ -148,7 +148,7 @@ final class SenderFixture implements AutoCloseable {
       }
       ticker.advance(step);
       return false;
-    }, () -> what + "; events " + listener.events());
+    }, () -> what + "; events " + listener.describe());
   }
 
   /** Sends the next {@code count} numbered events, "event-0", "event-1", ... */
@@ -166,7 +166,7 @@ final class SenderFixture implements AutoCloseable {
   void awaitRecords(int index, int count) {
     FakeServer server = servers.get(index);
     dev.logfailover.testing.Await.until(() -> server.recordCount() >= count, () -> server.name() + " to receive "
-        + count + " records, has " + server.recordCount() + "; events " + listener.events() + "; status "
+        + count + " records, has " + server.recordCount() + "; events " + listener.describe() + "; status "
         + (sender == null ? "none" : sender.status()));
   }
 
@@ -177,7 +177,7 @@ final class SenderFixture implements AutoCloseable {
    */
   void awaitSent(long count) {
     dev.logfailover.testing.Await.until(() -> sender.status().eventsSent() >= count,
-        () -> count + " events sent; status " + sender.status() + "; events " + listener.events());
+        () -> count + " events sent; status " + sender.status() + "; events " + listener.describe());
   }
 
   /** Every server's records, in server order then arrival order. */
