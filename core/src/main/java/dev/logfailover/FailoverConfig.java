@@ -17,11 +17,13 @@ public final class FailoverConfig {
   /** A private snapshot of the builder's validated values; nothing else ever sees it. */
   private final Builder values;
   private final TlsOptions tls;
+  private final HttpSettings http;
 
   private FailoverConfig(Builder values, List<Endpoint> servers) {
     this.servers = List.copyOf(servers);
     this.values = values;
     this.tls = values.transport.usesTls() ? (values.tls != null ? values.tls : TlsOptions.defaults()) : null;
+    this.http = values.transport.isHttp() ? (values.http != null ? values.http.build() : HttpSettings.defaults()) : null;
   }
 
   public static Builder builder() {
@@ -91,9 +93,9 @@ public final class FailoverConfig {
     return values.keepAlive;
   }
 
-  /** With RELP: the most events unacknowledged at a time (F15). */
+  /** With RELP: the most events unacknowledged at a time (F15); 128 by default. */
   public int relpWindowSize() {
-    return values.relpWindowSize != null ? values.relpWindowSize : 128;
+    return Optional.ofNullable(values.relpWindowSize).orElse(128);
   }
 
   /** Present in failback mode (F6), empty in round-robin mode (F5). */
@@ -110,11 +112,17 @@ public final class FailoverConfig {
     return Optional.ofNullable(tls);
   }
 
-  /** The servers, the transport and the modes; the TLS options show no key material. */
+  /** Present when the transport is HTTP: the given settings, or the defaults (F16). */
+  public Optional<HttpSettings> http() {
+    return Optional.ofNullable(http);
+  }
+
+  /** The servers, the transport and the modes; no key material, no header value. */
   @Override
   public String toString() {
     return "FailoverConfig{servers=" + servers + ", transport=" + values.transport + ", framing=" + values.framing
-        + ", failback=" + values.failback + (tls == null ? "" : ", tls=" + tls) + "}";
+        + ", failback=" + values.failback + (tls == null ? "" : ", tls=" + tls) + (http == null ? "" : ", " + http)
+        + "}";
   }
 
   /** Not thread-safe; build on one thread. Setters validate at once. */
@@ -140,6 +148,8 @@ public final class FailoverConfig {
     private Failback failback;
     private HostResolver resolver = HostResolver.SYSTEM;
     private TlsOptions tls;
+    /** Made when an HTTP setting is first given; built with the config. */
+    private HttpSettings.Builder http;
 
     private Builder() {}
 
@@ -256,32 +266,23 @@ public final class FailoverConfig {
       return this;
     }
 
+    /** The HTTP settings (F16), made on first use: set them on what this returns. */
+    public HttpSettings.Builder http() {
+      if (http == null) {
+        http = HttpSettings.builder();
+      }
+      return http;
+    }
+
     /** @throws ConfigException when an option is missing or options contradict each other */
     public FailoverConfig build() {
       if (host == null) {
         throw new ConfigException("host", "", "the primary server's host is required");
       }
-      if (tls != null && !transport.usesTls()) {
-        throw new ConfigException("transport", transport,
-            "TLS settings are given, so the transport must be 'tls' or 'relp-tls'");
-      }
-      if (relpWindowSize != null && !transport.isRelp()) {
-        throw new ConfigException("relpWindowSize", relpWindowSize, "applies only to transport 'relp' or 'relp-tls'");
-      }
       List<Endpoint> servers = Endpoint.serverList(host, port != null ? port : transport.defaultPort(),
           failoverServers);
-      if (failback != null && servers.size() == 1) {
-        throw new ConfigException("failback", failback,
-            "failback needs at least one failover server to fall back from");
-      }
-      if (maxRecordSize > maxQueueBytes) {
-        throw new ConfigException("maxRecordSize", maxRecordSize,
-            "must not be more than maxQueueBytes (" + maxQueueBytes + "): such an event could never be queued");
-      }
-      if (maxReconnectDelay.compareTo(reconnectDelay) < 0) {
-        throw new ConfigException("maxReconnectDelay", maxReconnectDelay,
-            "must not be less than reconnectDelay (" + reconnectDelay + ")");
-      }
+      CrossOptionRules.check(transport, tls != null, relpWindowSize, http != null, failback, servers.size());
+      CrossOptionRules.checkBounds(maxRecordSize, maxQueueBytes, reconnectDelay, maxReconnectDelay);
       return new FailoverConfig(snapshot(), servers);
     }
 

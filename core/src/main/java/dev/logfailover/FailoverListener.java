@@ -64,6 +64,13 @@ public interface FailoverListener {
   default void eventsOversized(long count, long total, int largestBytes) {}
 
   /**
+   * A server refused a batch of {@code count} events as a bad request (an HTTP 4xx, F16): they are
+   * not sent again; {@code total} rejected since start; {@code reason} names the status and the
+   * start of the response body.
+   */
+  default void eventsRejected(long count, long total, String reason) {}
+
+  /**
    * {@code count} more events were dropped, {@code total} so far: the queue was full, or they were
    * still undelivered when the stop's {@code shutdownTimeout} ran out.
    */

@@ -15,6 +15,7 @@ public record FailoverStatus(
     long eventsDropped,
     long resent,
     long oversized,
+    long rejected,
     long queuedEvents,
     long queuedBytes,
     long failovers,
@@ -51,7 +52,7 @@ public record FailoverStatus(
   public String toString() {
     StringBuilder text = new StringBuilder()
         .append(mode).append(" mode, current ").append(currentServer.map(Endpoint::toString).orElse("none"))
-        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped).append(", resent ").append(resent).append(", oversized ").append(oversized)
+        .append("; sent ").append(eventsSent).append(", dropped ").append(eventsDropped).append(", resent ").append(resent).append(", oversized ").append(oversized).append(", rejected ").append(rejected)
         .append(", queued ").append(queuedEvents).append(" (").append(queuedBytes).append(" bytes)")
         .append(", failovers ").append(failovers).append(", failbacks ").append(failbacks)
         .append(", probes ok ").append(probesSucceeded).append(", probes failed ").append(probesFailed);

@@ -24,6 +24,9 @@ public interface FailoverStatusMXBean {
   /** Events larger than maxRecordSize, not queued. */
   long getOversized();
 
+  /** Events in batches a server refused as bad requests (HTTP 4xx, F16). */
+  long getRejected();
+
   long getQueuedEvents();
 
   long getQueuedBytes();

@@ -5,6 +5,7 @@ import dev.logfailover.Durations;
 import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.Framing;
+import dev.logfailover.HttpSettings;
 import dev.logfailover.OverflowPolicy;
 import dev.logfailover.Sizes;
 import dev.logfailover.Transport;
@@ -21,9 +22,10 @@ import java.util.Locale;
  */
 public enum Option {
   HOST("host", "required", "primary server (name or address)", (builder, option, text) -> builder.host(text)),
-  PORT("port", "601 (tcp), 6514 (tls), 2514 (relp, relp-tls)", "primary port; default for failover servers",
+  PORT("port", "601 (tcp), 6514 (tls), 2514 (relp, relp-tls), 80 (http), 443 (https)",
+      "primary port; default for failover servers",
       (builder, option, text) -> builder.port(Endpoint.parsePort(option, text))),
-  TRANSPORT("transport", "`tcp`", "`tcp`, `tls`, `relp` or `relp-tls`; `udp` is refused (F8)",
+  TRANSPORT("transport", "`tcp`", "`tcp`, `tls`, `relp`, `relp-tls`, `http` or `https`; `udp` is refused (F8)",
       (builder, option, text) -> builder.transport(Transport.parse(option, text))),
   FRAMING("framing", "`octet-counting` with an RFC 5424 encoder or layout, else `newline`",
       "RFC 6587 octet counting (`LEN SP MSG`) or LF-terminated",
@@ -55,9 +57,24 @@ public enum Option {
       (builder, option, text) -> builder.keepAlive(parseBoolean(option, text))),
   RELP_WINDOW_SIZE("relpWindowSize", "`128`", "with `relp`: the most events unacknowledged at a time (F15)",
       (builder, option, text) -> builder.relpWindowSize(parseInt(option, text))),
+  PATH("path", "`/`", "with `http(s)`: the request path every server shares (F16)",
+      (builder, option, text) -> builder.http().path(text)),
+  BATCH_FORMAT("batchFormat", "`lines`", "with `http(s)`: `lines` (each event, then LF) or `json-array`",
+      (builder, option, text) -> builder.http().batchFormat(HttpSettings.BatchFormat.parse(option, text))),
+  CONTENT_TYPE("contentType", "by `batchFormat`",
+      "with `http(s)`: `application/x-ndjson` for `lines`, `application/json` for `json-array`",
+      (builder, option, text) -> builder.http().contentType(text)),
+  COMPRESSION("compression", "`none`", "with `http(s)`: `none` or `gzip` (the request body)",
+      (builder, option, text) -> builder.http().compression(HttpSettings.Compression.parse(option, text))),
+  MAX_BATCH_EVENTS("maxBatchEvents", "`1000`", "with `http(s)`: the most events in one request",
+      (builder, option, text) -> builder.http().maxBatchEvents(parseInt(option, text))),
+  MAX_BATCH_BYTES("maxBatchBytes", "`1 MiB`", "with `http(s)`: the most bytes of events in one request, before compression",
+      (builder, option, text) -> builder.http().maxBatchBytes(Sizes.parse(option, text))),
+  LINGER_TIME("lingerTime", "`0`", "with `http(s)`: how long a request waits for more events to fill it",
+      (builder, option, text) -> builder.http().lingerTime(Durations.parse(option, text))),
   /** Read by {@link TextOptions} with the TLS element, since it only applies to TLS. */
   HOSTNAME_VERIFICATION("hostnameVerification", "`true`",
-      "with `tls` or `relp-tls`: check each server's certificate against its own name; `false` is warned at start", null);
+      "with `tls`, `relp-tls` or `https`: check each server's certificate against its own name; `false` is warned at start (refused with `https`)", null);
 
   private final String configName;
   private final String defaultText;

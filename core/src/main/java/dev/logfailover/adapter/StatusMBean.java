@@ -115,6 +115,11 @@ public final class StatusMBean implements FailoverStatusMXBean {
   }
 
   @Override
+  public long getRejected() {
+    return status.get().rejected();
+  }
+
+  @Override
   public long getQueuedEvents() {
     return status.get().queuedEvents();
   }

@@ -120,6 +120,13 @@ public final class StatusReportingListener implements FailoverListener {
   }
 
   @Override
+  public void eventsRejected(long count, long total, String reason) {
+    // F16 says ERROR: the batch was refused as a bad request, which no failover can mend.
+    error("eventsRejected", "Dropped " + count + " events (" + total + " rejected in all since start): the server"
+        + " refused their batch as a bad request: " + reason, null);
+  }
+
+  @Override
   public void eventsOversized(long count, long total, int largestBytes) {
     warn("eventsOversized", "Dropped " + count + " events larger than maxRecordSize (" + total
         + " in all since start; the largest was " + largestBytes + " bytes)", null);

@@ -40,6 +40,8 @@ public final class TextOptions {
 
   private final Map<Option, String> values = new EnumMap<>(Option.class);
   private final List<String> failoverServers = new ArrayList<>();
+  /** HTTP headers as given, name then value; the values are secrets. */
+  private final List<String[]> headers = new ArrayList<>();
   private boolean failback;
   private String successfulProbesRequired;
   private String tcpProbeInterval;
@@ -55,6 +57,12 @@ public final class TextOptions {
 
   public TextOptions addFailoverServer(String server) {
     failoverServers.add(server);
+    return this;
+  }
+
+  /** Adds an HTTP header (transport {@code http} or {@code https}); its value never appears in a message. */
+  public TextOptions addHeader(String name, String value) {
+    headers.add(new String[] {name, value});
     return this;
   }
 
@@ -98,6 +106,9 @@ public final class TextOptions {
       } else {
         apply(errors, () -> builder.addFailoverServer(server));
       }
+    }
+    for (String[] header : headers) {
+      apply(errors, () -> builder.http().header(header[0], header[1]));
     }
     if (failback) {
       apply(errors, () -> builder.failback(parseFailback()));
@@ -143,18 +154,18 @@ public final class TextOptions {
     if (transport == null) {
       return;
     }
-    if (transport.isRelp() && values.containsKey(Option.FRAMING)) {
+    if (transport.isAcknowledged() && values.containsKey(Option.FRAMING)) {
       errors.add(new ConfigException("framing", values.get(Option.FRAMING),
-          "applies only to transport 'tcp' or 'tls': RELP frames each event itself"));
+          "applies only to transport 'tcp' or 'tls': RELP and HTTP frame each event themselves"));
     }
     if (!transport.usesTls()) {
       if (tlsElementGiven) {
         errors.add(new ConfigException("transport", transport,
-            "a TLS element is given, so the transport must be 'tls' or 'relp-tls'"));
+            "a TLS element is given, so the transport must be 'tls', 'relp-tls' or 'https'"));
       }
       if (verification != null) {
         errors.add(new ConfigException("hostnameVerification", verification,
-            "applies only to transport 'tls' or 'relp-tls'"));
+            "applies only to transport 'tls', 'relp-tls' or 'https'"));
       }
       return;
     }
@@ -166,6 +177,11 @@ public final class TextOptions {
         errors.add(e);
         return;
       }
+    }
+    if (!verify && transport.isHttp()) {
+      errors.add(new ConfigException("hostnameVerification", verification,
+          "cannot be turned off with 'https': the JDK's HTTP client always checks each server's name"));
+      return;
     }
     if (!verify) {
       warnings.add("hostnameVerification is off: any server with a certificate from a trusted CA will be "

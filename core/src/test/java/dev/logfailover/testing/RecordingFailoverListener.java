@@ -118,6 +118,11 @@ public final class RecordingFailoverListener implements FailoverListener {
 
 
   @Override
+  public void eventsRejected(long count, long total, String reason) {
+    record("eventsRejected " + count + " (" + reason + ")");
+  }
+
+  @Override
   public void eventsOversized(long count, long total, int largestBytes) {
     record("eventsOversized " + count + " largest " + largestBytes);
   }

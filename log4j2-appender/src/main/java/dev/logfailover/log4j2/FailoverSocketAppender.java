@@ -115,6 +115,13 @@ public final class FailoverSocketAppender extends AbstractAppender {
     @PluginBuilderAttribute private String shutdownTimeout;
     @PluginBuilderAttribute private String keepAlive;
     @PluginBuilderAttribute private String relpWindowSize;
+    @PluginBuilderAttribute private String path;
+    @PluginBuilderAttribute private String batchFormat;
+    @PluginBuilderAttribute private String contentType;
+    @PluginBuilderAttribute private String compression;
+    @PluginBuilderAttribute private String maxBatchEvents;
+    @PluginBuilderAttribute private String maxBatchBytes;
+    @PluginBuilderAttribute private String lingerTime;
     @PluginBuilderAttribute private String hostnameVerification;
     @PluginElement("Servers") private ServerList servers;
     @PluginElement("Failback") private FailbackElement failback;
@@ -136,6 +143,12 @@ public final class FailoverSocketAppender extends AbstractAppender {
       }
       if (failback != null) {
         text.failback(failback.successfulProbesRequired(), failback.tcpProbeInterval());
+      }
+      // Log4j2's own <Property name= value=> children are the HTTP headers, as in its Http appender.
+      if (getPropertyArray() != null) {
+        for (Property property : getPropertyArray()) {
+          text.addHeader(property.getName(), property.getValue());
+        }
       }
       TextOptions.Parsed parsed = text.parse(layout instanceof Rfc5424Layout, verify -> Log4j2Tls.options(ssl, verify));
       parsed.warnings().forEach(warning -> LOGGER.warn("{}{}", prefix, warning));
@@ -238,6 +251,41 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
     public Builder setRelpWindowSize(String relpWindowSize) {
       this.relpWindowSize = relpWindowSize;
+      return this;
+    }
+
+    public Builder setPath(String path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder setBatchFormat(String batchFormat) {
+      this.batchFormat = batchFormat;
+      return this;
+    }
+
+    public Builder setContentType(String contentType) {
+      this.contentType = contentType;
+      return this;
+    }
+
+    public Builder setCompression(String compression) {
+      this.compression = compression;
+      return this;
+    }
+
+    public Builder setMaxBatchEvents(String maxBatchEvents) {
+      this.maxBatchEvents = maxBatchEvents;
+      return this;
+    }
+
+    public Builder setMaxBatchBytes(String maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+      return this;
+    }
+
+    public Builder setLingerTime(String lingerTime) {
+      this.lingerTime = lingerTime;
       return this;
     }
 

@@ -54,6 +54,28 @@ class FailoverSocketConfigTest {
     }
   }
 
+  @Test
+  void F16_httpOptionsAndPropertyHeadersAreReadAndAHeadersValueNeverAppearsInStatusOrToString() throws Exception {
+    String xml = Log4j2Fixture.configuration("""
+        <FailoverSocket name="collectors" host="collector.example" transport="http" path="/ingest"
+                        maxBatchEvents="200" compression="gzip">
+          <Property name="Authorization" value="Bearer s3cret"/>
+          <PatternLayout pattern="%m"/>
+        </FailoverSocket>""", "collectors");
+    try (Log4j2Fixture log4j = Log4j2Fixture.start(xml)) {
+      FailoverSocketAppender appender = log4j.appender("collectors");
+      FailoverConfig config = appender.getFailoverConfig();
+      assertThat(config.primary().port()).as("http's default port").isEqualTo(80);
+      dev.logfailover.HttpSettings http = config.http().orElseThrow();
+      assertThat(http.path()).isEqualTo("/ingest");
+      assertThat(http.maxBatchEvents()).isEqualTo(200);
+      assertThat(http.compression()).isEqualTo(dev.logfailover.HttpSettings.Compression.GZIP);
+      assertThat(http.headers()).containsEntry("Authorization", "Bearer s3cret");
+      assertThat(config.toString()).contains("Authorization").doesNotContain("s3cret");
+      assertThat(log4j.statusMessages(Level.INFO)).noneMatch(message -> message.contains("s3cret"));
+    }
+  }
+
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of("host=\"h\" port=\"0\"", "", "port", "0"),

@@ -31,6 +31,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   private final Map<Option, String> options = new EnumMap<>(Option.class);
   private SSLConfiguration ssl;
   private FailoverSettings failover;
+  private final java.util.List<HttpHeader> headers = new java.util.ArrayList<>();
 
   private volatile AppenderEngine engine;
 
@@ -67,6 +68,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     }
     TextOptions text = new TextOptions().tlsElementGiven(ssl != null);
     options.forEach(text::set);
+    headers.forEach(header -> text.addHeader(header.getName(), header.getValue()));
     if (failover != null) {
       if (failover.getServers() != null) {
         failover.getServers().getServers().forEach(text::addFailoverServer);
@@ -230,6 +232,46 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   /** With {@code relp}: the most events unacknowledged at a time; {@code 128}. */
   public void setRelpWindowSize(String relpWindowSize) {
     set(Option.RELP_WINDOW_SIZE, relpWindowSize);
+  }
+
+  /** The request path every {@code http(s)} server shares; {@code /}. */
+  public void setPath(String path) {
+    set(Option.PATH, path);
+  }
+
+  /** With {@code http(s)}: {@code lines} (the default) or {@code json-array}. */
+  public void setBatchFormat(String batchFormat) {
+    set(Option.BATCH_FORMAT, batchFormat);
+  }
+
+  /** With {@code http(s)}: the requests' media type; by default the batch format's. */
+  public void setContentType(String contentType) {
+    set(Option.CONTENT_TYPE, contentType);
+  }
+
+  /** With {@code http(s)}: {@code none} (the default) or {@code gzip}. */
+  public void setCompression(String compression) {
+    set(Option.COMPRESSION, compression);
+  }
+
+  /** With {@code http(s)}: the most events in one request; {@code 1000}. */
+  public void setMaxBatchEvents(String maxBatchEvents) {
+    set(Option.MAX_BATCH_EVENTS, maxBatchEvents);
+  }
+
+  /** With {@code http(s)}: the most bytes of events in one request; {@code 1 MiB}. */
+  public void setMaxBatchBytes(String maxBatchBytes) {
+    set(Option.MAX_BATCH_BYTES, maxBatchBytes);
+  }
+
+  /** With {@code http(s)}: how long a request waits for more events; {@code 0}. */
+  public void setLingerTime(String lingerTime) {
+    set(Option.LINGER_TIME, lingerTime);
+  }
+
+  /** An HTTP header ({@code <header><name>..</name><value>..</value></header>}); repeatable. */
+  public void addHeader(HttpHeader header) {
+    headers.add(header);
   }
 
   /**

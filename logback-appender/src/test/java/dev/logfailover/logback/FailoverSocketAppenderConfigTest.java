@@ -64,6 +64,31 @@ class FailoverSocketAppenderConfigTest {
     }
   }
 
+  @Test
+  void F16_httpOptionsAndHeadersAreReadAndAHeadersValueNeverAppearsInStatusOrToString() throws Exception {
+    String xml = LogbackFixture.configuration("<host>collector.example</host><transport>https</transport>"
+        + "<path>/v1/logs</path><batchFormat>json-array</batchFormat><compression>gzip</compression>"
+        + "<maxBatchEvents>500</maxBatchEvents><maxBatchBytes>256 KiB</maxBatchBytes><lingerTime>50ms</lingerTime>"
+        + "<header><name>Authorization</name><value>Bearer s3cret</value></header>"
+        + "<header><name>X-Tenant</name><value>orders</value></header>"
+        + "<encoder><pattern>%msg</pattern></encoder>");
+    try (LogbackFixture logback = LogbackFixture.fromXml(xml)) {
+      FailoverConfig config = logback.appender().getFailoverConfig();
+      assertThat(config.primary().port()).as("https's default port").isEqualTo(443);
+      dev.logfailover.HttpSettings http = config.http().orElseThrow();
+      assertThat(http.path()).isEqualTo("/v1/logs");
+      assertThat(http.batchFormat()).isEqualTo(dev.logfailover.HttpSettings.BatchFormat.JSON_ARRAY);
+      assertThat(http.contentType()).isEqualTo("application/json");
+      assertThat(http.compression()).isEqualTo(dev.logfailover.HttpSettings.Compression.GZIP);
+      assertThat(http.maxBatchEvents()).isEqualTo(500);
+      assertThat(http.maxBatchBytes()).isEqualTo(256 * 1024);
+      assertThat(http.lingerTime()).isEqualTo(Duration.ofMillis(50));
+      assertThat(http.headers()).containsEntry("Authorization", "Bearer s3cret").containsEntry("X-Tenant", "orders");
+      assertThat(config.toString()).contains("Authorization").doesNotContain("s3cret");
+      assertThat(logback.statusMessages(Status.INFO)).noneMatch(message -> message.contains("s3cret"));
+    }
+  }
+
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of("<host>h</host><port>0</port>", "port", "0"),
@@ -83,6 +108,9 @@ class FailoverSocketAppenderConfigTest {
         Arguments.of("<host>h</host><queueSize>many</queueSize>", "queueSize", "many"),
         Arguments.of("<host>h</host><overflowPolicy>wait</overflowPolicy>", "overflowPolicy", "wait"),
         Arguments.of("<host>h</host><keepAlive>yes</keepAlive>", "keepAlive", "yes"),
+        Arguments.of("<host>h</host><path>/logs</path>", "transport", "tcp"),
+        Arguments.of("<host>h</host><transport>http</transport><compression>zstd</compression>", "compression", "zstd"),
+        Arguments.of("<host>h</host><transport>http</transport><path>logs</path>", "path", "logs"),
         // Issue 14: a variable Logback could not resolve (Spring's <springProperty> without its property).
         Arguments.of("<host>${collectorHost}</host>", "host", "collectorHost_IS_UNDEFINED"),
         Arguments.of("<host>h</host><failover><servers><server>${failoverHost}:601</server></servers></failover>",

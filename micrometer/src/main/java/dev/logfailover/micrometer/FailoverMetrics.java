@@ -24,7 +24,7 @@ import javax.management.ObjectName;
  *
  * <ul>
  *   <li>counters {@code logfailover.events.sent}, {@code .dropped}, {@code .resent}, {@code
- *       .oversized}, {@code logfailover.failovers}, {@code logfailover.failbacks}, and {@code
+ *       .oversized}, {@code .rejected}, {@code logfailover.failovers}, {@code logfailover.failbacks}, and {@code
  *       logfailover.probes} with tag {@code result} ({@code succeeded} or {@code failed});
  *   <li>gauges {@code logfailover.queue.events} and {@code logfailover.queue.bytes};
  *   <li>{@code logfailover.server.state} with tags {@code server} and {@code state}: 1 for the
@@ -79,6 +79,8 @@ public final class FailoverMetrics implements MeterBinder {
         bean, FailoverStatusMXBean::getResent);
     counter(registry, "logfailover.events.oversized", "events larger than maxRecordSize, not sent", tags, bean,
         FailoverStatusMXBean::getOversized);
+    counter(registry, "logfailover.events.rejected", "events in batches a server refused as bad requests (HTTP 4xx)",
+        tags, bean, FailoverStatusMXBean::getRejected);
     counter(registry, "logfailover.failovers", "switches away from a failed server", tags, bean,
         FailoverStatusMXBean::getFailovers);
     counter(registry, "logfailover.failbacks", "returns to the primary after its probes", tags, bean,

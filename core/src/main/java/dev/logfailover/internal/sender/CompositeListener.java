@@ -89,6 +89,12 @@ final class CompositeListener implements FailoverListener {
   }
 
   @Override
+  public void eventsRejected(long count, long total, String reason) {
+    first.eventsRejected(count, total, reason);
+    second.eventsRejected(count, total, reason);
+  }
+
+  @Override
   public void eventsDropped(long count, long total, String reason) {
     first.eventsDropped(count, total, reason);
     second.eventsDropped(count, total, reason);

@@ -16,6 +16,8 @@ final class DropCounter {
   private final LongAdder undelivered = new LongAdder();
   private final LongAdder carriedOverExcess = new LongAdder();
   private final LongAdder oversized = new LongAdder();
+  /** Sender thread only writes it; any thread reads. */
+  private final LongAdder rejected = new LongAdder();
   private final java.util.concurrent.atomic.AtomicInteger largestOversized = new java.util.concurrent.atomic.AtomicInteger();
   /** Sender thread only. */
   private long reportedQueueFull;
@@ -35,6 +37,16 @@ final class DropCounter {
 
   long oversized() {
     return oversized.sum();
+  }
+
+  /** A server refused a batch as a bad request (F16): counted apart from the drops, as oversized events are. */
+  void reject(int count, String reason, FailoverListener listener) {
+    rejected.add(count);
+    listener.eventsRejected(count, rejected.sum(), reason);
+  }
+
+  long rejected() {
+    return rejected.sum();
   }
 
   /** A reconfiguration handed over more than this engine's bounds hold (F13). */

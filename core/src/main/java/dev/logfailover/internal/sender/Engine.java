@@ -96,7 +96,9 @@ public final class Engine {
         new ConnectAttempt(connector, transport, doorbell),
         new Backoff(config.reconnectDelay(), config.maxReconnectDelay()), prober, handOver, control, doorbell,
         both, drops);
-    this.loop = new SenderLoop(queue, new Outbox(MAX_BATCH_RECORDS), sessions, control, doorbell, drops, both);
+    // Over HTTP a batch is one request: the outbox holds as many events as a request may.
+    int batch = config.http().map(http -> http.maxBatchEvents()).orElse(MAX_BATCH_RECORDS);
+    this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
   }
 
   /** An engine on the system clock, with the transport the configuration names. */
@@ -293,6 +295,6 @@ public final class Engine {
   }
 
   public FailoverStatus status() {
-    return tracker.snapshot(drops.total(), drops.oversized(), queue.size(), queue.bytes());
+    return tracker.snapshot(drops.total(), drops.oversized(), drops.rejected(), queue.size(), queue.bytes());
   }
 }

@@ -139,6 +139,7 @@ final class SenderLoop implements Runnable {
       if (released > 0) {
         listener.eventsSent(released);
       }
+      outbox.takeRejections().forEach(rejection -> drops.reject(rejection.count(), rejection.reason(), listener));
     }
   }
 

@@ -36,12 +36,12 @@ public final class StatusTracker implements FailoverListener {
   }
 
   /** The counts the queue's owner keeps exactly: drops, oversized events, and what is queued now. */
-  public FailoverStatus snapshot(long dropped, long oversized, long queuedEvents, long queuedBytes) {
+  public FailoverStatus snapshot(long dropped, long oversized, long rejected, long queuedEvents, long queuedBytes) {
     List<ServerStatus> states = new ArrayList<>();
     for (Endpoint server : servers) {
       states.add(serverStatus.getOrDefault(server, new ServerStatus(server, ServerState.UNTRIED, Optional.empty())));
     }
-    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(), oversized, queuedEvents, queuedBytes,
+    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(), oversized, rejected, queuedEvents, queuedBytes,
         failovers.get(), failbacks.get(), probesSucceeded.get(), probesFailed.get());
   }
 

@@ -108,7 +108,8 @@ public final class Doorbell implements Closeable {
     checkChannelWaitsAllowed();
   }
 
-  private void checkChannelWaitsAllowed() throws InterruptedIOException {
+  /** Throws once a hand-off ended the waits on the connection ({@link #endChannelWaits()}). */
+  public void checkChannelWaitsAllowed() throws InterruptedIOException {
     if (channelWaitsEnded) {
       throw new InterruptedIOException("the sender is handing its work to a successor");
     }

@@ -25,6 +25,13 @@ public final class Outbox {
   private int written;
   private int released;
   private int releasedSinceLastTake;
+  /** Where the current batch came from, for {@link #topUp()}. */
+  private RecordSource source;
+  /** Batches a server refused as bad requests since the previous take, with why (F16). */
+  private final List<Rejection> rejections = new ArrayList<>();
+
+  /** Records a server refused as a bad request: they leave the outbox unsent, counted as rejected. */
+  public record Rejection(int count, String reason) {}
 
   public Outbox(int maxRecords) {
     this.maxRecords = maxRecords;
@@ -54,6 +61,7 @@ public final class Outbox {
     if (!isEmpty()) {
       return 0;
     }
+    this.source = source;
     source.drainTo(drained, maxRecords);
     int taken = drained.size();
     if (taken == 0) {
@@ -67,6 +75,29 @@ public final class Outbox {
     size = taken;
     written = released = 0;
     return taken;
+  }
+
+  /**
+   * Adds to the batch what its source holds now, up to the batch's capacity, without waiting;
+   * returns how many (a transport that lingers for a fuller batch, F16's {@code lingerTime}).
+   */
+  public int topUp() {
+    if (source == null || size == maxRecords) {
+      return 0;
+    }
+    source.drainTo(drained, maxRecords - size);
+    int taken = drained.size();
+    for (int i = 0; i < taken; i++) {
+      records[size + i] = drained.get(i);
+    }
+    drained.clear();
+    size += taken;
+    return taken;
+  }
+
+  /** How many records a batch holds at most. */
+  public int capacity() {
+    return maxRecords;
   }
 
   /** Records in this batch. */
@@ -101,6 +132,29 @@ public final class Outbox {
       released = bounded;
       written = Math.max(written, released);
     }
+  }
+
+  /**
+   * Records before {@code end} were refused by the server as a bad request (an HTTP 4xx, F16): they
+   * leave the outbox without counting as sent, and are never sent again.
+   */
+  public void reject(int end, String reason) {
+    int bounded = Math.min(end, size);
+    if (bounded > released) {
+      rejections.add(new Rejection(bounded - released, reason));
+      released = bounded;
+      written = Math.max(written, released);
+    }
+  }
+
+  /** The rejections since the previous call (for the rejected counter and its report). */
+  public List<Rejection> takeRejections() {
+    if (rejections.isEmpty()) {
+      return List.of();
+    }
+    List<Rejection> taken = List.copyOf(rejections);
+    rejections.clear();
+    return taken;
   }
 
   /** How many records were released since the previous call (for the sent counter). */

@@ -12,6 +12,8 @@ public final class Transports {
           config.connectTimeout(), config.writeTimeout());
       case RELP, RELP_TLS -> new RelpTransport(config.tls().orElse(null), config.connectTimeout(),
           config.writeTimeout(), config.relpWindowSize());
+      case HTTP, HTTPS -> new HttpTransport(config.http().orElseThrow(), config.tls().orElse(null),
+          config.connectTimeout(), config.writeTimeout());
     };
   }
 }
