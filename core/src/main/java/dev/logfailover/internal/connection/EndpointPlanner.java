@@ -98,6 +98,11 @@ public final class EndpointPlanner {
     return leavesPrimary;
   }
 
+  /** The servers of the rotation now, in order. */
+  public List<Endpoint> rotation() {
+    return primaryInRotation ? servers : servers.subList(1, servers.size());
+  }
+
   /** How many failed attempts in a row make a whole pass now. */
   public int rotationSize() {
     return primaryInRotation ? servers.size() : servers.size() - 1;

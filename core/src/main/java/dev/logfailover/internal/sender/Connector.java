@@ -11,7 +11,10 @@ import dev.logfailover.internal.failback.PrimaryProber;
 import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Session;
 import java.io.IOException;
+import dev.logfailover.internal.transport.ServerBusyException;
 import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +43,8 @@ final class Connector {
   private final FailoverListener listener;
   private final DropCounter drops;
   private final Outage outage;
+  /** Servers that asked to be left alone (Retry-After, F16), until when on the ticker. */
+  private final Map<Endpoint, Long> restingUntil = new HashMap<>();
 
   Connector(EndpointPlanner planner, ConnectAttempt attempt, Backoff backoff, PrimaryProber prober,
       HandOverSlot handOver, SenderControl control, Doorbell doorbell, FailoverListener listener, DropCounter drops) {
@@ -58,7 +63,15 @@ final class Connector {
 
   /** One attempt at the planner's current server: its session, or null after the failure is handled. */
   Session connect() throws IOException {
-    AttemptResult result = attempt.attempt(planner.current());
+    Endpoint target = planner.current();
+    Long resting = restingUntil.get(target);
+    if (resting != null && resting - ticker.nanoTime() > 0) {
+      attemptFailed(target, new IOException(target + " asked to be left alone for "
+          + Duration.ofNanos(resting - ticker.nanoTime()).toMillis() + " ms more (Retry-After)"));
+      return null;
+    }
+    restingUntil.remove(target);
+    AttemptResult result = attempt.attempt(target);
     if (!result.succeeded() && control.isHandingOff()) {
       return null; // The hand-off cut the handshake short: not the server's failure.
     }
@@ -90,9 +103,26 @@ final class Connector {
       control.giveUp();
       return;
     }
-    long delayNanos = backoff.nextDelayNanos();
+    long delayNanos = untilEveryServerRested().orElseGet(backoff::nextDelayNanos);
     listener.allServersDown(planner.rotationSize(), Duration.ofNanos(delayNanos));
     pauseUntil(ticker.nanoTime() + delayNanos);
+  }
+
+  /**
+   * When every server of the rotation asked to be left alone, how long until the first may be
+   * tried again: that is the wait then, not the backoff (the only server busy: the sender waits).
+   */
+  private java.util.Optional<Long> untilEveryServerRested() {
+    long now = ticker.nanoTime();
+    long earliest = Long.MAX_VALUE;
+    for (Endpoint server : planner.rotation()) {
+      Long until = restingUntil.get(server);
+      if (until == null || until - now <= 0) {
+        return java.util.Optional.empty();
+      }
+      earliest = Math.min(earliest, until - now);
+    }
+    return java.util.Optional.of(earliest);
   }
 
   /** Waits out the backoff, waking early for a signal or a connection handed over by probes. */
@@ -137,6 +167,9 @@ final class Connector {
 
   /** The session to {@code server} failed (and is closed): the next server is tried at once. */
   void connectionLost(Endpoint server, IOException cause) {
+    if (cause instanceof ServerBusyException busy) {
+      restingUntil.put(server, ticker.nanoTime() + busy.retryAfter().toNanos());
+    }
     listener.connectionLost(server, cause);
     outage.connectionLost(server, cause);
     planner.connectionLost();

@@ -13,6 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
@@ -77,11 +81,30 @@ final class HttpSession implements Session {
       if (status >= 200 && status < 300) {
         outbox.release(end);
       } else if (isFailureOfTheServer(status)) {
-        throw new IOException(server + " answered HTTP " + status + quote(response.body()));
+        Duration retryAfter = status == 429 || status == 503 ? retryAfter(response) : null;
+        throw retryAfter != null ? new ServerBusyException(server, status, retryAfter, quote(response.body()))
+            : new IOException(server + " answered HTTP " + status + quote(response.body()));
       } else {
         outbox.reject(end, "HTTP " + status + " from " + server + quote(response.body()));
       }
     }
+  }
+
+  /** {@code Retry-After} as seconds or as an HTTP date (RFC 9110); null when absent or unreadable. */
+  static Duration retryAfter(HttpResponse<?> response) {
+    return response.headers().firstValue("Retry-After").map(String::trim).map(value -> {
+      try {
+        return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+      } catch (NumberFormatException notSeconds) {
+        try {
+          ZonedDateTime until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+          Duration left = Duration.between(Instant.now(), until.toInstant());
+          return left.isNegative() ? Duration.ZERO : left;
+        } catch (DateTimeParseException notADate) {
+          return null;
+        }
+      }
+    }).orElse(null);
   }
 
   /** With {@code lingerTime}: waits up to that long for more events, until the batch is full. */

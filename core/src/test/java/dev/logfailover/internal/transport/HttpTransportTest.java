@@ -9,6 +9,7 @@ import dev.logfailover.HttpSettings;
 import dev.logfailover.Transport;
 import dev.logfailover.internal.sender.Engine;
 import dev.logfailover.testing.Await;
+import dev.logfailover.testing.FakeTicker;
 import dev.logfailover.testing.RecordingFailoverListener;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -59,6 +60,8 @@ class HttpTransportTest {
     volatile int status = 200;
     volatile String answer = "";
     volatile long delayMillis;
+    /** Answered with {@link #status} when set, as a 429 or 503 would be. */
+    volatile String retryAfter;
 
     Collector() throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -81,6 +84,9 @@ class HttpTransportTest {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      if (retryAfter != null) {
+        exchange.getResponseHeaders().add("Retry-After", retryAfter);
       }
       byte[] reply = answer.getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
@@ -188,9 +194,11 @@ class HttpTransportTest {
     primary.answer = "invalid token";
     start(config(primary, failover1).build());
     send(0, 3);
-    Await.until(() -> engine.status().rejected() == 3, () -> "3 rejected: " + engine.status());
-    assertThat(listener.events()).anyMatch(event -> event.startsWith("eventsRejected 3 (HTTP 400 from 127.0.0.1:"
-        + primary.port() + ": invalid token)"));
+    Await.until(() -> engine.status().rejected() == 3 && listener.events("eventsRejected").stream()
+        .mapToInt(event -> Integer.parseInt(event.split(" ")[1])).sum() == 3, () -> "3 rejected: " + listener.describe());
+    // One request or more, depending on when the sender took the events: each rejection says why.
+    assertThat(listener.events("eventsRejected")).isNotEmpty().allMatch(event -> event.endsWith(
+        "(HTTP 400 from 127.0.0.1:" + primary.port() + ": invalid token)"));
     primary.status = 200;
     send(3, 5);
     Await.until(() -> engine.status().eventsSent() == 2, () -> "2 sent: " + engine.status());
@@ -208,6 +216,80 @@ class HttpTransportTest {
     send(0, 2);
     Await.until(() -> failover1.lines().size() == 2, () -> "2 events on failover1: " + listener.describe());
     assertThat(listener.describe()).contains("SocketTimeoutException");
+  }
+
+  @Test
+  void F16_aRetryAfterKeepsTheOnlyServerOutOfUseUntilThenAndTheSenderWaitsForIt() throws Exception {
+    Collector only = collector();
+    only.status = 503;
+    only.retryAfter = "30";
+    FakeTicker ticker = new FakeTicker();
+    FailoverConfig config = config(only).build();
+    engine = new Engine(config, listener, null, ticker, Transports.forConfig(config));
+    engine.start();
+    engine.send("event 0\n".getBytes(StandardCharsets.UTF_8));
+    // The clock stands still: the 503 came at its now, and the sender waits 30 s from then (in
+    // slices of a second, to report drops meanwhile), not the backoff's 50 ms.
+    Await.until(() -> listener.events().contains("allServersDown retryIn 30000ms")
+        && ticker.wasWaitedFor(ticker.nanoTime() + Duration.ofSeconds(1).toNanos()),
+        () -> "a wait for the end of the rest: " + listener.describe());
+    assertThat(only.requests).as("no request while it rests").hasSize(1);
+    only.status = 200;
+    only.retryAfter = null;
+    ticker.advance(Duration.ofSeconds(30));
+    Await.until(() -> engine.status().eventsSent() == 1, () -> "sent after the rest: " + listener.describe());
+    assertThat(only.lines()).containsExactly("event 0", "event 0");
+  }
+
+  @Test
+  void F16_aRetryAfterAsAnHttpDateIsReadToo() {
+    java.net.http.HttpResponse<?> response = new FixedHeadersResponse(Map.of("Retry-After", List.of(
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(120)))));
+    assertThat(HttpSession.retryAfter(response)).isBetween(Duration.ofSeconds(100), Duration.ofSeconds(121));
+  }
+
+  /** Just enough of a response to read its headers. */
+  private record FixedHeadersResponse(Map<String, List<String>> headerMap) implements java.net.http.HttpResponse<Object> {
+    @Override
+    public int statusCode() {
+      return 429;
+    }
+
+    @Override
+    public java.net.http.HttpRequest request() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<java.net.http.HttpResponse<Object>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return java.net.http.HttpHeaders.of(headerMap, (name, value) -> true);
+    }
+
+    @Override
+    public Object body() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.URI uri() {
+      return null;
+    }
+
+    @Override
+    public java.net.http.HttpClient.Version version() {
+      return java.net.http.HttpClient.Version.HTTP_1_1;
+    }
   }
 
   @Test
