@@ -49,6 +49,8 @@ final class Log4j2Driver implements AppenderDriver {
         .append(setup.port).append('"');
     setup.options.forEach((name, value) -> xml.append(' ').append(name).append("=\"").append(value).append('"'));
     xml.append(">\n");
+    setup.headers.forEach((name, value) -> xml.append("      <Property name=\"").append(name).append("\" value=\"")
+        .append(value).append("\"/>\n"));
     if (!setup.servers.isEmpty()) {
       xml.append("      <Servers>\n");
       for (String server : setup.servers) {

@@ -25,6 +25,8 @@ final class LogbackDriver implements AppenderDriver {
         .append("    <port>").append(setup.port).append("</port>\n");
     setup.options.forEach((name, value) -> xml.append("    <").append(name).append('>').append(value)
         .append("</").append(name).append(">\n"));
+    setup.headers.forEach((name, value) -> xml.append("    <header><name>").append(name).append("</name><value>")
+        .append(value).append("</value></header>\n"));
     xml.append(switch (setup.format) {
       case PATTERN -> "    <encoder><pattern>%msg%n</pattern></encoder>\n";
       case RFC5424 -> "    <encoder class=\"dev.logfailover.logback.Rfc5424Encoder\"><appName>orders</appName>"

@@ -19,6 +19,8 @@ final class Setup {
   final int port;
   final List<String> servers = new ArrayList<>();
   final Map<String, String> options = new LinkedHashMap<>();
+  /** HTTP headers: Logback {@code <header>}, Log4j2 {@code <Property>}. */
+  final Map<String, String> headers = new LinkedHashMap<>();
   String successfulProbesRequired;
   String tcpProbeInterval;
   /** TLS stores (PKCS12 files) and their password; null for plain TCP. */
@@ -49,6 +51,11 @@ final class Setup {
 
   Setup option(String name, String value) {
     options.put(name, value);
+    return this;
+  }
+
+  Setup header(String name, String value) {
+    headers.put(name, value);
     return this;
   }
 

@@ -1,0 +1,256 @@
+package dev.logfailover.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.logfailover.testing.Await;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * HTTP collectors (SPEC F16) end to end, written once and run against both appenders through
+ * real configuration files: WireMock servers on loopback as primary and failover, failing as told.
+ * Every test ends with the books: each logged event is in exactly one 2xx-acknowledged request
+ * body, or counted as rejected or dropped; a second copy only where a server may have taken a
+ * batch whose answer was lost (at most what the appender counted as resent).
+ */
+abstract class HttpBehaviourTest {
+  private static final String TOKEN = "Bearer t0ken-that-must-not-leak";
+  private final List<WireMockServer> servers = new ArrayList<>();
+  private AppenderDriver driver;
+
+  abstract AppenderDriver newDriver();
+
+  @AfterEach
+  void tearDown() {
+    if (driver != null) {
+      driver.close();
+    }
+    servers.forEach(WireMockServer::stop);
+  }
+
+  private WireMockServer collector(ResponseDefinitionBuilder answer) {
+    return collectorOn(0, answer);
+  }
+
+  private WireMockServer collectorOn(int port, ResponseDefinitionBuilder answer) {
+    WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").port(port)
+        .containerThreads(16).jettyAcceptors(1));
+    server.start();
+    server.stubFor(post(anyUrl()).willReturn(answer));
+    servers.add(server);
+    return server;
+  }
+
+  private static ResponseDefinitionBuilder ok() {
+    return aResponse().withStatus(200);
+  }
+
+  private Setup setup(WireMockServer primary, WireMockServer... failovers) {
+    Setup setup = new Setup("127.0.0.1", primary.port()).option("transport", "http").option("path", "/logs")
+        .option("writeTimeout", "2s").header("Authorization", TOKEN);
+    for (WireMockServer failover : failovers) {
+      setup.server("127.0.0.1:" + failover.port());
+    }
+    return setup;
+  }
+
+  private void start(Setup setup) throws Exception {
+    driver = newDriver();
+    driver.start(setup);
+  }
+
+  private void log(int from, int to) {
+    IntStream.range(from, to).forEach(i -> driver.log("event " + i));
+  }
+
+  private static List<String> events(int from, int to) {
+    return IntStream.range(from, to).mapToObj(i -> "event " + i).toList();
+  }
+
+  /** The event lines of every request {@code server} answered with a whole 2xx, oldest first. */
+  private static List<String> acknowledged(WireMockServer server) {
+    List<ServeEvent> served = new ArrayList<>(server.getAllServeEvents());
+    java.util.Collections.reverse(served);
+    // A fault breaks the connection whatever status the stub names: no acknowledgement then.
+    return served.stream().filter(event -> event.getResponse().getStatus() / 100 == 2
+            && event.getResponseDefinition().getFault() == null)
+        .flatMap(event -> body(event).lines()).toList();
+  }
+
+  private static String body(ServeEvent event) {
+    byte[] raw = event.getRequest().getBody();
+    if (raw.length > 1 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+      try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+        return new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return new String(raw, StandardCharsets.UTF_8);
+  }
+
+  private void awaitAcknowledged(int count, WireMockServer... all) {
+    Await.until(() -> java.util.Arrays.stream(all).mapToLong(server -> acknowledged(server).size()).sum()
+        + driver.status().rejected() + driver.status().eventsDropped() >= count,
+        () -> count + " events acknowledged, rejected or dropped; status " + driver.status());
+  }
+
+  /**
+   * Every logged event once in a 2xx-acknowledged body or counted as rejected or dropped; copies
+   * only where the appender counted resent events.
+   */
+  private void assertEveryEventAccountedFor(int logged, WireMockServer... all) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (WireMockServer server : all) {
+      acknowledged(server).forEach(line -> seen.merge(line, 1, Integer::sum));
+    }
+    long copies = seen.values().stream().mapToLong(count -> count - 1).sum();
+    long received = seen.size();
+    assertThat(received + driver.status().rejected() + driver.status().eventsDropped())
+        .as("received + rejected + dropped, status " + driver.status()).isEqualTo(logged);
+    assertThat(copies).as("copies, at most what was resent").isLessThanOrEqualTo(driver.status().resent());
+  }
+
+  @Test
+  void F16_batchesArePostedAsLinesToThePathWithTheHeadersAndTheTokenNeverLeaks() throws Exception {
+    WireMockServer primary = collector(ok());
+    start(setup(primary));
+    log(0, 50);
+    awaitAcknowledged(50, primary);
+    assertThat(acknowledged(primary)).containsExactlyElementsOf(events(0, 50));
+    assertThat(primary.getAllServeEvents()).allSatisfy(event -> {
+      assertThat(event.getRequest().getUrl()).isEqualTo("/logs");
+      assertThat(event.getRequest().getHeader("Authorization")).isEqualTo(TOKEN);
+      assertThat(event.getRequest().getHeader("Content-Type")).isEqualTo("application/x-ndjson");
+    });
+    assertThat(driver.status().toString()).doesNotContain("t0ken");
+    assertThat(driver.problems()).noneMatch(problem -> problem.contains("t0ken"));
+    assertEveryEventAccountedFor(50, primary);
+  }
+
+  @Test
+  void F16_gzipBodiesAndJsonArraysDecodeToTheEvents() throws Exception {
+    WireMockServer primary = collector(ok());
+    start(setup(primary).option("compression", "gzip").option("batchFormat", "json-array")
+        .option("contentType", "application/json"));
+    for (int i = 0; i < 20; i++) {
+      driver.log("{\"n\":" + i + "}");
+    }
+    Await.until(() -> driver.status().eventsSent() == 20, () -> "20 sent: " + driver.status());
+    StringBuilder all = new StringBuilder();
+    List<ServeEvent> served = new ArrayList<>(primary.getAllServeEvents());
+    java.util.Collections.reverse(served);
+    for (ServeEvent event : served) {
+      assertThat(event.getRequest().getHeader("Content-Encoding")).isEqualTo("gzip");
+      String body = body(event);
+      assertThat(body).startsWith("[").endsWith("]");
+      all.append(body, 1, body.length() - 1).append(',');
+    }
+    assertThat(all.toString().split(",")).containsExactlyElementsOf(
+        IntStream.range(0, 20).mapToObj(i -> "{\"n\":" + i + "}").toList());
+  }
+
+  /** WireMock's faults: the connection breaks in each way before a complete answer. */
+  @ParameterizedTest
+  @EnumSource(value = Fault.class, names = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE", "MALFORMED_RESPONSE_CHUNK",
+      "RANDOM_DATA_THEN_CLOSE"})
+  void F16_aBrokenResponseFailsTheServerAndTheBatchGoesToTheNext(Fault fault) throws Exception {
+    WireMockServer primary = collector(aResponse().withFault(fault));
+    WireMockServer failover1 = collector(ok());
+    start(setup(primary, failover1));
+    log(0, 30);
+    awaitAcknowledged(30, primary, failover1);
+    assertThat(acknowledged(failover1)).as("status " + driver.status() + ", primary saw " + primary.getAllServeEvents().size())
+        .containsExactlyElementsOf(events(0, 30));
+    assertThat(driver.status().failovers()).isPositive();
+    assertEveryEventAccountedFor(30, primary, failover1);
+  }
+
+  @Test
+  void F16_noAnswerWithinWriteTimeoutFailsTheServer() throws Exception {
+    WireMockServer primary = collector(ok().withFixedDelay(6_000));
+    WireMockServer failover1 = collector(ok());
+    start(setup(primary, failover1).option("writeTimeout", "500ms"));
+    log(0, 10);
+    // The late primary journals its 200 at once, but the appender gave up on it after 500 ms.
+    Await.until(() -> acknowledged(failover1).size() == 10, () -> "10 events on failover1: " + driver.status());
+    assertThat(acknowledged(failover1)).containsExactlyElementsOf(events(0, 10));
+    assertEveryEventAccountedFor(10, primary, failover1);
+  }
+
+  @Test
+  void F16_503And3xxFailTheServerWhileA429WithRetryAfterAlsoKeepsItOutOfUse() throws Exception {
+    WireMockServer unavailable = collector(aResponse().withStatus(503));
+    WireMockServer redirecting = collector(aResponse().withStatus(302).withHeader("Location", "http://127.0.0.1:1/"));
+    WireMockServer busy = collector(aResponse().withStatus(429).withHeader("Retry-After", "120"));
+    WireMockServer healthy = collector(ok());
+    start(setup(unavailable, redirecting, busy, healthy));
+    log(0, 20);
+    awaitAcknowledged(20, unavailable, redirecting, busy, healthy);
+    assertThat(acknowledged(healthy)).containsExactlyElementsOf(events(0, 20));
+    assertThat(busy.getAllServeEvents()).as("the busy server was tried once").isNotEmpty();
+    assertEveryEventAccountedFor(20, unavailable, redirecting, busy, healthy);
+    // Now every server fails: passes over the list go on, and each skips the busy one for 120 s.
+    for (WireMockServer server : List.of(unavailable, redirecting, busy)) {
+      server.resetRequests();
+    }
+    healthy.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(503)));
+    healthy.resetRequests();
+    log(20, 30);
+    Await.until(() -> unavailable.getAllServeEvents().size() >= 2 && redirecting.getAllServeEvents().size() >= 2
+        && healthy.getAllServeEvents().size() >= 2, () -> "two passes over the list: " + driver.status());
+    assertThat(busy.getAllServeEvents()).as("no request while it rests").isEmpty();
+  }
+
+  @Test
+  void F16_a400RejectsTheBatchCountedAndReportedWithoutFailover() throws Exception {
+    WireMockServer primary = collector(aResponse().withStatus(400).withBody("malformed event: expected JSON"));
+    WireMockServer failover1 = collector(ok());
+    start(setup(primary, failover1));
+    log(0, 10);
+    Await.until(() -> driver.status().rejected() == 10, () -> "10 rejected: " + driver.status());
+    assertThat(failover1.getAllServeEvents()).as("no failover for a bad request").isEmpty();
+    Await.until(() -> driver.problems().stream().anyMatch(problem -> problem.contains("HTTP 400")
+        && problem.contains("malformed event: expected JSON")), () -> "the rejection reported: " + driver.problems());
+    assertEveryEventAccountedFor(10, primary, failover1);
+  }
+
+  @Test
+  void F6e_afterTheLastSuccessfulProbeTheNextBatchGoesToThePrimary() throws Exception {
+    WireMockServer primary = collector(ok());
+    WireMockServer failover1 = collector(ok());
+    int primaryPort = primary.port();
+    start(setup(primary, failover1).failback("2", "200ms"));
+    log(0, 5);
+    awaitAcknowledged(5, primary);
+    primary.stop();
+    log(5, 10);
+    awaitAcknowledged(10, primary, failover1);
+    WireMockServer back = collectorOn(primaryPort, ok());
+    Await.until(() -> driver.status().failbacks() == 1, () -> "failed back: " + driver.status());
+    log(10, 15);
+    Await.until(() -> acknowledged(back).size() == 5, () -> "5 events on the primary again: " + driver.status());
+    assertThat(acknowledged(back)).containsExactlyElementsOf(events(10, 15));
+    assertThat(driver.status().probesSucceeded()).isGreaterThanOrEqualTo(2);
+  }
+}
