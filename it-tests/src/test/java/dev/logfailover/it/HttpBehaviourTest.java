@@ -9,12 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.logfailover.FailoverStatus;
 import dev.logfailover.testing.Await;
+import dev.logfailover.testing.TestCertificates;
+import dev.logfailover.testing.TestCertificates.Authority;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +28,7 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 abstract class HttpBehaviourTest {
   private static final String TOKEN = "Bearer t0ken-that-must-not-leak";
+  private static final String PASSWORD = "changeit";
+  @TempDir Path directory;
   private final List<WireMockServer> servers = new ArrayList<>();
   private AppenderDriver driver;
 
@@ -57,6 +65,29 @@ abstract class HttpBehaviourTest {
         .containerThreads(16).jettyAcceptors(1));
     server.start();
     server.stubFor(post(anyUrl()).willReturn(answer));
+    servers.add(server);
+    return server;
+  }
+
+  /**
+   * An https collector presenting a certificate for {@code certifiedName} from {@code issuer};
+   * with {@code clientsFrom} it requires a client certificate that authority issued.
+   */
+  private WireMockServer httpsCollector(String name, Authority issuer, String certifiedName, Authority clientsFrom)
+      throws Exception {
+    Path keyStore = TestCertificates.writeKeyStore(directory.resolve(name + ".p12"),
+        issuer.issue(certifiedName, certifiedName), PASSWORD);
+    WireMockConfiguration options = options().bindAddress("127.0.0.1").httpDisabled(true).httpsPort(0)
+        .containerThreads(16).jettyAcceptors(1).keystorePath(keyStore.toString()).keystoreType("PKCS12")
+        .keystorePassword(PASSWORD).keyManagerPassword(PASSWORD);
+    if (clientsFrom != null) {
+      Path trust = TestCertificates.writeTrustStore(directory.resolve(name + "-clients.p12"), PASSWORD, clientsFrom);
+      options.needClientAuth(true).trustStorePath(trust.toString()).trustStoreType("PKCS12")
+          .trustStorePassword(PASSWORD);
+    }
+    WireMockServer server = new WireMockServer(options);
+    server.start();
+    server.stubFor(post(anyUrl()).willReturn(ok()));
     servers.add(server);
     return server;
   }
@@ -233,6 +264,29 @@ abstract class HttpBehaviourTest {
     Await.until(() -> driver.problems().stream().anyMatch(problem -> problem.contains("HTTP 400")
         && problem.contains("malformed event: expected JSON")), () -> "the rejection reported: " + driver.problems());
     assertEveryEventAccountedFor(10, primary, failover1);
+  }
+
+  @Test
+  void F7_httpsVerifiesEachServerAgainstItsOwnNameAndPresentsTheClientCertificate() throws Exception {
+    Authority authority = TestCertificates.newAuthority("collectors CA");
+    Authority stranger = TestCertificates.newAuthority("stranger CA");
+    WireMockServer wrongName = httpsCollector("wrong-name", authority, "elsewhere.example", null);
+    WireMockServer unknownIssuer = httpsCollector("unknown-issuer", stranger, "127.0.0.1", null);
+    WireMockServer valid = httpsCollector("valid", authority, "127.0.0.1", authority);
+    Path trustStore = TestCertificates.writeTrustStore(directory.resolve("ca.p12"), PASSWORD, authority);
+    Path keyStore = TestCertificates.writeKeyStore(directory.resolve("client.p12"), authority.issue("orders-service"),
+        PASSWORD);
+    Setup setup = new Setup("127.0.0.1", wrongName.httpsPort()).tls(trustStore, keyStore, PASSWORD)
+        .option("transport", "https").option("path", "/logs").option("writeTimeout", "2s")
+        .server("127.0.0.1:" + unknownIssuer.httpsPort()).server("127.0.0.1:" + valid.httpsPort());
+    start(setup);
+    log(0, 20);
+    Await.until(() -> acknowledged(valid).size() == 20, () -> "20 events on the valid server: " + driver.status());
+    assertThat(acknowledged(valid)).containsExactlyElementsOf(events(0, 20));
+    assertThat(wrongName.getAllServeEvents()).as("a certificate for another name gets nothing").isEmpty();
+    assertThat(unknownIssuer.getAllServeEvents()).as("an unknown issuer gets nothing").isEmpty();
+    assertThat(driver.status().servers()).filteredOn(server -> server.state() == FailoverStatus.ServerState.FAILED)
+        .as("the wrong name and the unknown issuer failed").hasSize(2);
   }
 
   @Test

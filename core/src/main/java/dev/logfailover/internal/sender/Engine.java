@@ -60,6 +60,7 @@ public final class Engine {
   private final SenderControl control;
   private final PrimaryProber prober;
   private final SenderLoop loop;
+  private final SessionFactory transport;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxBlockNanos;
   private Thread senderThread;
@@ -72,6 +73,7 @@ public final class Engine {
   public Engine(FailoverConfig config, FailoverListener listener, Scheduler scheduler, Ticker ticker,
       SessionFactory transport) {
     this.config = config;
+    this.transport = transport;
     this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes());
     this.tracker = new StatusTracker(config.servers(),
         config.failback().isPresent() ? FailoverStatus.Mode.FAILBACK : FailoverStatus.Mode.ROUND_ROBIN);
@@ -207,6 +209,7 @@ public final class Engine {
       Thread.currentThread().interrupt();
     } finally {
       leftovers = control.takeLeftovers();
+      transport.close();
     }
     List<byte[]> handed = new ArrayList<>(leftovers == null ? List.of() : leftovers);
     // Records offered after the loop drained the queue, by callers that raced the hand-off.
@@ -243,6 +246,7 @@ public final class Engine {
       List<byte[]> queued = keepUndelivered ? takeQueued() : dropWhatCameTooLate();
       doorbell.close();
       stopProbing();
+      transport.close();
       return queued;
     }
     if (!state.compareAndSet(State.STARTED, State.STOPPING)) {
@@ -267,6 +271,7 @@ public final class Engine {
       Thread.currentThread().interrupt();
     } finally {
       state.set(State.STOPPED);
+      transport.close();
       if (keepUndelivered) {
         List<byte[]> leftovers = control.takeLeftovers();
         kept.addAll(leftovers == null ? List.of() : leftovers);

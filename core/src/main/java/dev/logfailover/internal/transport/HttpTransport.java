@@ -11,7 +11,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,13 +36,15 @@ public final class HttpTransport implements SessionFactory {
   private final String scheme;
   private final HttpClient client;
   private final Duration writeTimeout;
+  private final ExecutorService completions;
 
   public HttpTransport(HttpSettings settings, TlsOptions tls, Duration connectTimeout, Duration writeTimeout) {
     this.settings = settings;
     this.scheme = tls == null ? "http" : "https";
     this.writeTimeout = writeTimeout;
+    this.completions = Executors.newCachedThreadPool(daemonThreadsNamed("logfailover-http"));
     HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout).executor(DAEMON);
+        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout).executor(completions);
     if (tls != null) {
       SSLParameters parameters = tls.sslContext().getDefaultSSLParameters();
       if (!tls.protocols().isEmpty()) {
@@ -57,19 +59,23 @@ public final class HttpTransport implements SessionFactory {
   }
 
   /**
-   * Runs the clients' completions on daemon threads named after us, so an application's exit is
-   * never held up by them and a thread dump says whose they are; idle ones end after a minute.
+   * The client's completions run on daemon threads named after us, so an application's exit is
+   * never held up by them and a thread dump says whose they are; they end with the engine.
    */
-  private static final Executor DAEMON = Executors.newCachedThreadPool(new ThreadFactory() {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "logfailover-http-" + count.incrementAndGet());
+  private static ThreadFactory daemonThreadsNamed(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
       thread.setDaemon(true);
       return thread;
-    }
-  });
+    };
+  }
+
+  /** Ends the completion threads; the JDK 17 client itself cannot be closed and goes with the GC. */
+  @Override
+  public void close() {
+    completions.shutdownNow();
+  }
 
   @Override
   public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {

@@ -20,4 +20,7 @@ public interface SessionFactory {
    * throws.
    */
   Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException;
+
+  /** The engine has stopped: release what the factory holds (threads); no session opens after. */
+  default void close() {}
 }

@@ -159,6 +159,18 @@ class HttpTransportTest {
   }
 
   @Test
+  void theClientsThreadsEndWithTheEngine() throws Exception {
+    Collector primary = collector();
+    start(config(primary).build());
+    send(0, 3);
+    Await.until(() -> engine.status().eventsSent() == 3, () -> "3 sent: " + engine.status());
+    engine.stop();
+    Await.until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(thread -> thread.isAlive() && thread.getName().startsWith("logfailover-")),
+        () -> "no thread of ours after stop: " + Thread.getAllStackTraces().keySet());
+  }
+
+  @Test
   void F16_aJsonArrayBatchIsGzippedWhenAsked() throws Exception {
     Collector primary = collector();
     FailoverConfig.Builder config = config(primary);
