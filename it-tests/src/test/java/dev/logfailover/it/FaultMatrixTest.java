@@ -1,5 +1,6 @@
 package dev.logfailover.it;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logfailover.FailoverStatus;
@@ -210,13 +211,14 @@ class FaultMatrixTest {
   }
 
   /**
-   * What every row promises: no duplicate over TCP (and no more than were resent over RELP), and
-   * no logging call near a connect or write timeout; over RELP, nothing lost whatever the fault.
+   * What every row promises: no duplicate over TCP (and no more than were resent over RELP and
+   * HTTP), and no logging call near a connect or write timeout; over RELP and HTTP, nothing lost
+   * whatever the fault.
    */
   private static void assertCommon(String transport, Outcome outcome) {
-    if (transport.startsWith("relp")) {
+    if (transport.startsWith("relp") || transport.equals("http")) {
       assertThat(outcome.duplicated()).as("duplicated, at most what was resent").isLessThanOrEqualTo(outcome.resent());
-      assertThat(outcome.lost()).as("lost over RELP").isZero();
+      assertThat(outcome.lost()).as("lost over an acknowledged transport").isZero();
     } else {
       assertThat(outcome.duplicated()).as("duplicated").isZero();
     }
@@ -427,6 +429,84 @@ class FaultMatrixTest {
     assertCommon(transport, outcome);
     assertThat(mismatched.count()).isZero();
     assertThat(outcome.lost()).isLessThan(200);
+  }
+
+  /** An HTTP collector (WireMock) whose acknowledged events the matrix counts. */
+  private WireMockCollector httpCollector() {
+    WireMockCollector collector = WireMockCollector.start();
+    resources.add(collector);
+    sinks.add(collector::acknowledged);
+    return collector;
+  }
+
+  /** HTTP rows promise what RELP rows do: acknowledged delivery loses nothing (F14). */
+  private static final String HTTP_EXPECTED = "lost 0; duplicates at most the resent count";
+
+  private static Setup httpSetup(WireMockCollector primary, WireMockCollector... failovers) {
+    Setup setup = new Setup("127.0.0.1", primary.port()).option("transport", "http").option("path", "/logs")
+        .option("connectTimeout", "1s").option("writeTimeout", "1s").option("reconnectDelay", "200ms")
+        .option("maxReconnectDelay", "1s").option("queueSize", "100000").option("shutdownTimeout", "5s");
+    for (WireMockCollector failover : failovers) {
+      setup.server(failover.hostAndPort());
+    }
+    return setup;
+  }
+
+  /** The HTTP faults: each strikes the primary at 1 s and, where it heals, heals at 2 s. */
+  enum HttpFault {
+    KILLED("collector killed (stops listening, connections closed)"),
+    STALLED("collector stalls 1 s (answers after 3 s), then resumes"),
+    STORM_503("503 storm for 1 s"),
+    BUSY_429("429 with Retry-After: 2 for 1 s");
+
+    final String row;
+
+    HttpFault(String row) {
+      this.row = row;
+    }
+  }
+
+  @Order(11)
+  @ParameterizedTest(name = "http, {1}: {0}")
+  @CsvSource({"KILLED,logback", "KILLED,log4j2", "STALLED,logback", "STALLED,log4j2", "STORM_503,logback",
+      "STORM_503,log4j2", "BUSY_429,logback", "BUSY_429,log4j2"})
+  void httpFaults(HttpFault fault, String framework) throws Exception {
+    WireMockCollector primary = httpCollector();
+    WireMockCollector failover1 = httpCollector();
+    Step strike = switch (fault) {
+      case KILLED -> primary::stop;
+      case STALLED -> () -> primary.answer(aResponse().withStatus(200)
+          .withFixedDelay(3_000));
+      case STORM_503 -> () -> primary.answer(aResponse().withStatus(503));
+      case BUSY_429 -> () -> primary.answer(aResponse().withStatus(429)
+          .withHeader("Retry-After", "2"));
+    };
+    Step heal = fault == HttpFault.KILLED ? NOTHING : () -> primary.answer(aResponse().withStatus(200));
+    Outcome outcome = run(driver(framework), httpSetup(primary, failover1), LOGGING_FOR, strike, heal);
+    record(fault.row, "http", framework, outcome, HTTP_EXPECTED);
+    assertCommon("http", outcome);
+  }
+
+  @Order(12)
+  @ParameterizedTest(name = "http, all down 10 s then back: {0}")
+  @ValueSource(strings = {"logback", "log4j2"})
+  void httpAllDownThenBack(String framework) throws Exception {
+    WireMockCollector primary = httpCollector();
+    WireMockCollector failover1 = httpCollector();
+    Step bothDown = () -> {
+      primary.stop();
+      failover1.stop();
+    };
+    Step bothBack = () -> {
+      primary.restart();
+      failover1.restart();
+    };
+    Outcome outcome = run(driver(framework), httpSetup(primary, failover1), Duration.ofSeconds(12), bothDown, bothBack,
+        Duration.ofSeconds(11));
+    record("all collectors down 10 s, then back", "http", framework, outcome,
+        HTTP_EXPECTED + "; the 10 s fit in queueSize");
+    assertCommon("http", outcome);
+    assertThat(outcome.dropped()).as("10 s of events fit in the queue").isZero();
   }
 
   /** A TLS collector for {@code transport} presenting a certificate for {@code certifiedName}, requiring ours. */

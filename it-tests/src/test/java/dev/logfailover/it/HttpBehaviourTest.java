@@ -15,9 +15,6 @@ import dev.logfailover.FailoverStatus;
 import dev.logfailover.testing.Await;
 import dev.logfailover.testing.TestCertificates;
 import dev.logfailover.testing.TestCertificates.Authority;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,26 +114,8 @@ abstract class HttpBehaviourTest {
     return IntStream.range(from, to).mapToObj(i -> "event " + i).toList();
   }
 
-  /** The event lines of every request {@code server} answered with a whole 2xx, oldest first. */
   private static List<String> acknowledged(WireMockServer server) {
-    List<ServeEvent> served = new ArrayList<>(server.getAllServeEvents());
-    java.util.Collections.reverse(served);
-    // A fault breaks the connection whatever status the stub names: no acknowledgement then.
-    return served.stream().filter(event -> event.getResponse().getStatus() / 100 == 2
-            && event.getResponseDefinition().getFault() == null)
-        .flatMap(event -> body(event).lines()).toList();
-  }
-
-  private static String body(ServeEvent event) {
-    byte[] raw = event.getRequest().getBody();
-    if (raw.length > 1 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-      try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-        return new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return new String(raw, StandardCharsets.UTF_8);
+    return WireMockCollector.acknowledged(server);
   }
 
   private void awaitAcknowledged(int count, WireMockServer... all) {
@@ -193,7 +171,7 @@ abstract class HttpBehaviourTest {
     java.util.Collections.reverse(served);
     for (ServeEvent event : served) {
       assertThat(event.getRequest().getHeader("Content-Encoding")).isEqualTo("gzip");
-      String body = body(event);
+      String body = WireMockCollector.body(event);
       assertThat(body).startsWith("[").endsWith("]");
       all.append(body, 1, body.length() - 1).append(',');
     }
