@@ -41,6 +41,7 @@ public final class Benchmarks {
       }
     }
     failoverLatency();
+    HttpBenchmark.run();
     RsyslogBenchmark.run();
   }
 
