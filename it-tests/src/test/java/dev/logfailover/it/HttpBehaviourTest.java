@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.logfailover.FailoverStatus;
 import dev.logfailover.testing.Await;
@@ -265,6 +266,33 @@ abstract class HttpBehaviourTest {
     assertThat(unknownIssuer.getAllServeEvents()).as("an unknown issuer gets nothing").isEmpty();
     assertThat(driver.status().servers()).filteredOn(server -> server.state() == FailoverStatus.ServerState.FAILED)
         .as("the wrong name and the unknown issuer failed").hasSize(2);
+  }
+
+  @Test
+  void F16_aPrimaryThatFlapsBetween503And200FailsOverAndBackWithEveryEventAccountedFor() throws Exception {
+    WireMockServer primary = collector(ok());
+    // A WireMock scenario: the primary's answers alternate, 503 then 200, request after request.
+    primary.resetMappings();
+    primary.stubFor(post(anyUrl()).inScenario("flapping").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+    primary.stubFor(post(anyUrl()).inScenario("flapping").whenScenarioStateIs("up")
+        .willReturn(ok()).willSetStateTo(Scenario.STARTED));
+    WireMockServer failover1 = collector(ok());
+    start(setup(primary, failover1).failback("1", "100ms"));
+    for (int i = 0; i < 200; i++) {
+      driver.log("event " + i);
+      if (i % 20 == 19) {
+        int sent = i + 1;
+        // Let the probe bring the primary back before the next burst.
+        Await.until(() -> driver.status().eventsSent() == sent, () -> sent + " sent: " + driver.status());
+        Await.until(() -> driver.status().currentServer().map(server -> server.port() == primary.port()).orElse(false),
+            () -> "back on the primary: " + driver.status());
+      }
+    }
+    awaitAcknowledged(200, primary, failover1);
+    assertThat(driver.status().failovers()).as("failovers at the 503s").isGreaterThanOrEqualTo(2);
+    assertThat(driver.status().failbacks()).as("failbacks after the probes").isGreaterThanOrEqualTo(2);
+    assertEveryEventAccountedFor(200, primary, failover1);
   }
 
   @Test
