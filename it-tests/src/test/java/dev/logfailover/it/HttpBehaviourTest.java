@@ -266,6 +266,10 @@ abstract class HttpBehaviourTest {
     assertThat(unknownIssuer.getAllServeEvents()).as("an unknown issuer gets nothing").isEmpty();
     assertThat(driver.status().servers()).filteredOn(server -> server.state() == FailoverStatus.ServerState.FAILED)
         .as("the wrong name and the unknown issuer failed").hasSize(2);
+    assertThat(driver.problems()).as("no store password in any status message")
+        .noneMatch(problem -> problem.contains(PASSWORD));
+    assertThat(driver.status().toString()).doesNotContain(PASSWORD);
+    assertEveryEventAccountedFor(20, wrongName, unknownIssuer, valid);
   }
 
   @Test
@@ -312,5 +316,6 @@ abstract class HttpBehaviourTest {
     Await.until(() -> acknowledged(back).size() == 5, () -> "5 events on the primary again: " + driver.status());
     assertThat(acknowledged(back)).containsExactlyElementsOf(events(10, 15));
     assertThat(driver.status().probesSucceeded()).isGreaterThanOrEqualTo(2);
+    assertEveryEventAccountedFor(15, primary, failover1, back);
   }
 }
