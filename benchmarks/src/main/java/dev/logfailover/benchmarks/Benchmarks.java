@@ -87,6 +87,27 @@ public final class Benchmarks {
     return context;
   }
 
+  /**
+   * Logs {@code message} with the numbers 0 to {@code events - 1}, shared out over {@code threads}
+   * logging threads, and returns once every thread is done.
+   */
+  static void logNumbered(Logger logger, String message, int events, int threads) throws InterruptedException {
+    List<Thread> loggers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t;
+      Thread thread = new Thread(() -> {
+        for (int i = first; i < events; i += threads) {
+          logger.info(message, i);
+        }
+      }, "logging-" + t);
+      loggers.add(thread);
+      thread.start();
+    }
+    for (Thread thread : loggers) {
+      thread.join();
+    }
+  }
+
   private static double throughput(String name, AppenderXml appender, int threads) throws Exception {
     double[] rates = new double[ROUNDS - 1];
     for (int round = 0; round < ROUNDS; round++) {
@@ -94,20 +115,7 @@ public final class Benchmarks {
         LoggerContext context = configure(appender.of(sink.port()));
         Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
         long start = System.nanoTime();
-        List<Thread> loggers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          int first = t;
-          Thread thread = new Thread(() -> {
-            for (int i = first; i < EVENTS; i += threads) {
-              logger.info(MESSAGE, i);
-            }
-          }, "logging-" + t);
-          loggers.add(thread);
-          thread.start();
-        }
-        for (Thread thread : loggers) {
-          thread.join();
-        }
+        logNumbered(logger, MESSAGE, EVENTS, threads);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         if (name.startsWith("plain")) {
           context.stop(); // its bytes sit in a buffer until flushed

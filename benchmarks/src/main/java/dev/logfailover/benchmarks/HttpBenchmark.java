@@ -3,7 +3,6 @@ package dev.logfailover.benchmarks;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -85,20 +84,7 @@ final class HttpBenchmark {
         + ENCODER + "</appender>");
     Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
     long start = System.nanoTime();
-    List<Thread> loggers = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int first = t;
-      Thread thread = new Thread(() -> {
-        for (int i = first; i < EVENTS; i += threads) {
-          logger.info(MESSAGE, i);
-        }
-      }, "logging-" + t);
-      loggers.add(thread);
-      thread.start();
-    }
-    for (Thread thread : loggers) {
-      thread.join();
-    }
+    Benchmarks.logNumbered(logger, MESSAGE, EVENTS, threads);
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (delivered.getAsLong() < EVENTS && System.nanoTime() < deadline) {
       Thread.onSpinWait();

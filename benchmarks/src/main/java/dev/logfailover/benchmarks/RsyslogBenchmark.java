@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -100,20 +98,8 @@ final class RsyslogBenchmark {
       Logger logger = context.getLogger("orders");
       long before = lines.count();
       long start = System.nanoTime();
-      List<Thread> loggers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t;
-        Thread thread = new Thread(() -> {
-          for (int i = first; i < EVENTS; i += threads) {
-            logger.info("order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR", i);
-          }
-        });
-        loggers.add(thread);
-        thread.start();
-      }
-      for (Thread thread : loggers) {
-        thread.join();
-      }
+      Benchmarks.logNumbered(logger, "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR", EVENTS,
+          threads);
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       while (lines.count() - before < EVENTS && System.nanoTime() < deadline) {
         LockSupport.parkNanos(200_000);

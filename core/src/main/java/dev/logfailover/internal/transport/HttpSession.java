@@ -133,25 +133,13 @@ final class HttpSession implements Session {
     long bytes = 0;
     int end = from;
     while (end < outbox.size() && end - from < settings.maxBatchEvents()) {
-      bytes += eventLength(outbox.record(end));
+      bytes += Framer.withoutTrailingLineSeparator(outbox.record(end));
       if (end > from && bytes > settings.maxBatchBytes()) {
         break;
       }
       end++;
     }
     return end;
-  }
-
-  /** An event without the one line separator its encoder or layout may end it with. */
-  private static int eventLength(byte[] record) {
-    int length = record.length;
-    if (length > 0 && record[length - 1] == '\n') {
-      length--;
-      if (length > 0 && record[length - 1] == '\r') {
-        length--;
-      }
-    }
-    return length;
   }
 
   private byte[] body(Outbox outbox, int from, int end) throws IOException {
@@ -165,7 +153,7 @@ final class HttpSession implements Session {
       if (array && i > from) {
         body.write(',');
       }
-      body.write(record, 0, eventLength(record));
+      body.write(record, 0, Framer.withoutTrailingLineSeparator(record));
       if (!array) {
         body.write('\n');
       }
