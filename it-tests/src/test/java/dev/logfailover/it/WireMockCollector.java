@@ -67,8 +67,9 @@ final class WireMockCollector implements AutoCloseable {
 
   /** Stops listening; connections are closed. */
   void stop() {
-    before.addAll(acknowledged(server));
     server.stop();
+    // Read after the stop: a request answered while it stopped must be counted too.
+    before.addAll(acknowledged(server));
   }
 
   /** Listens again on the same port, answering as before. */

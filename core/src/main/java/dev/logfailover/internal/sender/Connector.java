@@ -10,12 +10,13 @@ import dev.logfailover.internal.connection.EndpointPlanner;
 import dev.logfailover.internal.failback.PrimaryProber;
 import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Session;
-import java.io.IOException;
 import dev.logfailover.internal.transport.ServerBusyException;
+import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,17 +113,17 @@ final class Connector {
    * When every server of the rotation asked to be left alone, how long until the first may be
    * tried again: that is the wait then, not the backoff (the only server busy: the sender waits).
    */
-  private java.util.Optional<Long> untilEveryServerRested() {
+  private Optional<Long> untilEveryServerRested() {
     long now = ticker.nanoTime();
     long earliest = Long.MAX_VALUE;
     for (Endpoint server : planner.rotation()) {
       Long until = restingUntil.get(server);
       if (until == null || until - now <= 0) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       earliest = Math.min(earliest, until - now);
     }
-    return java.util.Optional.of(earliest);
+    return Optional.of(earliest);
   }
 
   /** Waits out the backoff, waking early for a signal or a connection handed over by probes. */

@@ -98,8 +98,10 @@ public final class Engine {
         new ConnectAttempt(connector, transport, doorbell),
         new Backoff(config.reconnectDelay(), config.maxReconnectDelay()), prober, handOver, control, doorbell,
         both, drops);
-    // Over HTTP a batch is one request: the outbox holds as many events as a request may.
-    int batch = config.http().map(http -> http.maxBatchEvents()).orElse(MAX_BATCH_RECORDS);
+    // Over HTTP a batch is one request: the outbox holds as many events as a request may (never
+    // more than the queue does).
+    int batch = config.http().map(http -> Math.min(http.maxBatchEvents(), config.queueSize()))
+        .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
   }
 
