@@ -42,6 +42,7 @@ public final class Benchmarks {
     }
     failoverLatency();
     HttpBenchmark.run();
+    IdleCostBenchmark.run();
     RsyslogBenchmark.run();
   }
 
