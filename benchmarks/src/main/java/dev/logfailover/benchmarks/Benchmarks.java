@@ -43,6 +43,7 @@ public final class Benchmarks {
     failoverLatency();
     HttpBenchmark.run();
     IdleCostBenchmark.run();
+    TailLatencyBenchmark.run();
     RsyslogBenchmark.run();
   }
 

@@ -1,0 +1,87 @@
+package dev.logfailover.benchmarks;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import java.time.Duration;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The logging call's latency under a steady rate: 100,000 events per second for 30 s per
+ * candidate (after 5 s of warm-up), each call timed and recorded in an HdrHistogram; p50, p99,
+ * p99.9 and the worst call, side by side. The sink is the loopback counting sink; the calls are
+ * paced by the clock, so a slow call does not shift the ones after it (no coordinated omission
+ * in the pacing, though a stalled call still hides the calls it delays).
+ */
+public final class TailLatencyBenchmark {
+  private static final long RATE_PER_SECOND = 100_000;
+  private static final Duration MEASURE_FOR = Duration.ofSeconds(Long.getLong("latency.seconds", 30));
+  private static final Duration WARM_UP = Duration.ofSeconds(5);
+  private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
+  private static final String ENCODER = "<encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] "
+      + "%logger{20} - %msg%n</pattern></encoder>";
+
+  private TailLatencyBenchmark() {}
+
+  /** Runs this benchmark alone. */
+  public static void main(String[] args) throws Exception {
+    run();
+  }
+
+  static void run() throws Exception {
+    System.out.printf("%nThe logging call at a steady %,d events/s, %d s per candidate (after %d s of warm-up), in us%n",
+        RATE_PER_SECOND, MEASURE_FOR.toSeconds(), WARM_UP.toSeconds());
+    System.out.printf("%-40s %8s %8s %8s %10s%n", "appender", "p50", "p99", "p99.9", "max");
+    for (String candidate : List.of("logfailover", "logstash", "plain")) {
+      try (CountingSink sink = new CountingSink()) {
+        LoggerContext context = Benchmarks.configure(appender(candidate, sink.port()));
+        Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
+        pace(logger, WARM_UP, null);
+        Histogram calls = new Histogram(Duration.ofSeconds(10).toNanos(), 3);
+        pace(logger, MEASURE_FOR, calls);
+        context.stop();
+        System.out.printf("%-40s %8.1f %8.1f %8.1f %10.1f%n", name(candidate),
+            calls.getValueAtPercentile(50) / 1e3, calls.getValueAtPercentile(99) / 1e3,
+            calls.getValueAtPercentile(99.9) / 1e3, calls.getMaxValue() / 1e3);
+      }
+    }
+  }
+
+  /** Logs at the steady rate for {@code duration}, recording each call's time when {@code calls} is given. */
+  private static void pace(Logger logger, Duration duration, Histogram calls) {
+    long interval = 1_000_000_000L / RATE_PER_SECOND;
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    long next = start;
+    for (long i = 0; next < end; i++) {
+      while (System.nanoTime() < next) {
+        Thread.onSpinWait();
+      }
+      long before = System.nanoTime();
+      logger.info(MESSAGE, i);
+      if (calls != null) {
+        calls.recordValue(Math.min(System.nanoTime() - before, calls.getHighestTrackableValue()));
+      }
+      next += interval;
+    }
+  }
+
+  private static String appender(String candidate, int port) {
+    return switch (candidate) {
+      case "logfailover" -> "<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"
+          + "<host>127.0.0.1</host><port>" + port + "</port>" + ENCODER + "</appender>";
+      case "logstash" -> "<appender name=\"OUT\" class=\"net.logstash.logback.appender.LogstashTcpSocketAppender\">"
+          + "<destination>127.0.0.1:" + port + "</destination>" + ENCODER + "</appender>";
+      default -> "<appender name=\"OUT\" class=\"dev.logfailover.benchmarks.BufferedSocketAppender\"><port>" + port
+          + "</port><immediateFlush>false</immediateFlush>" + ENCODER + "</appender>";
+    };
+  }
+
+  private static String name(String candidate) {
+    return switch (candidate) {
+      case "logfailover" -> "logfailover FailoverSocketAppender";
+      case "logstash" -> "logstash-logback-encoder TCP appender";
+      default -> "plain buffered socket (synchronous)";
+    };
+  }
+}
