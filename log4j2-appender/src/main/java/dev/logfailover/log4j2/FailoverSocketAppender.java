@@ -20,6 +20,7 @@ import org.apache.logging.log4j.core.config.plugins.PluginBuilderAttribute;
 import org.apache.logging.log4j.core.config.plugins.PluginBuilderFactory;
 import org.apache.logging.log4j.core.config.plugins.PluginElement;
 import org.apache.logging.log4j.core.layout.Rfc5424Layout;
+import org.apache.logging.log4j.core.util.Constants;
 import org.apache.logging.log4j.core.net.ssl.SslConfiguration;
 
 /**
@@ -60,7 +61,10 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
   @Override
   public void append(LogEvent event) {
-    manager.send(getLayout().toByteArray(event));
+    // Garbage-free layouts encode into the thread's reusable buffer: one allocation, the record.
+    // Where Log4j2 turns thread-locals off (web applications), so do we.
+    manager.send(Constants.ENABLE_THREADLOCALS ? RecordBuffer.forThisThread().encode(getLayout(), event)
+        : getLayout().toByteArray(event));
   }
 
   /** Leaves the engine to this name's next appender, or flushes it if there is none (F10). */

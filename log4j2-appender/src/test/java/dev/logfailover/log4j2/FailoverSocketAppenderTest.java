@@ -59,6 +59,16 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
+  void anEventLargerThanTheThreadsUsualBufferArrivesWholeAndTheNextSmallOneToo() throws Exception {
+    start(Framing.NEWLINE, "<PatternLayout pattern=\"%m%n\"/>");
+    String large = "x".repeat(100_000);
+    log4j.logger("app").info(large);
+    log4j.logger("app").info("small after");
+    primary.awaitRecords(2);
+    assertThat(primary.records()).containsExactly(large, "small after");
+  }
+
+  @Test
   void S4_syslogLayoutUsesNewlineFraming() throws Exception {
     start(Framing.NEWLINE, "<SyslogLayout appName=\"orders\" facility=\"LOCAL0\"/>");
     log4j.logger("app").warn("disk low");

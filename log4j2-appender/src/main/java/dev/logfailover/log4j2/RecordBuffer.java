@@ -1,0 +1,75 @@
+package dev.logfailover.log4j2;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.layout.ByteBufferDestination;
+
+/**
+ * Where a logging thread's layout writes one event ({@link Layout#encode}), reused from event to
+ * event: a layout that supports Log4j2's garbage-free encoding lays the event out here with no
+ * temporary string or byte array, and the only allocation per event is the record itself, copied
+ * out to be queued. A buffer grown for a large event goes back to its usual size after it.
+ *
+ * <p>Not thread-safe: one per logging thread ({@link #forThisThread()}).
+ */
+final class RecordBuffer implements ByteBufferDestination {
+  private static final int USUAL_CAPACITY = 8 * 1024;
+  private static final ThreadLocal<RecordBuffer> PER_THREAD = ThreadLocal.withInitial(RecordBuffer::new);
+
+  private ByteBuffer buffer = ByteBuffer.allocate(USUAL_CAPACITY);
+
+  static RecordBuffer forThisThread() {
+    return PER_THREAD.get();
+  }
+
+  /** Lays {@code event} out with {@code layout} and returns its bytes. */
+  byte[] encode(Layout<?> layout, LogEvent event) {
+    buffer.clear();
+    try {
+      layout.encode(event, this);
+      return Arrays.copyOf(buffer.array(), buffer.position());
+    } finally {
+      if (buffer.capacity() > USUAL_CAPACITY) {
+        buffer = ByteBuffer.allocate(USUAL_CAPACITY);
+      }
+    }
+  }
+
+  @Override
+  public ByteBuffer getByteBuffer() {
+    return buffer;
+  }
+
+  /** The layout filled the buffer: a larger one takes what it holds, and the layout goes on there. */
+  @Override
+  public ByteBuffer drain(ByteBuffer full) {
+    ByteBuffer larger = ByteBuffer.allocate(full.capacity() * 2);
+    full.flip();
+    larger.put(full);
+    buffer = larger;
+    return larger;
+  }
+
+  @Override
+  public void writeBytes(ByteBuffer data) {
+    ensureRoom(data.remaining());
+    buffer.put(data);
+  }
+
+  @Override
+  public void writeBytes(byte[] data, int offset, int length) {
+    ensureRoom(length);
+    buffer.put(data, offset, length);
+  }
+
+  private void ensureRoom(int length) {
+    if (buffer.remaining() < length) {
+      ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + length));
+      buffer.flip();
+      larger.put(buffer);
+      buffer = larger;
+    }
+  }
+}
