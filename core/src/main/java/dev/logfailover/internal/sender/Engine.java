@@ -27,8 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One appender's failover engine: a bounded queue in front of one {@link SenderLoop} thread, and a
- * {@link PrimaryProber} on a {@link Scheduler} in failback mode. {@link dev.logfailover.FailoverSender}
- * is its public face.
+ * {@link PrimaryProber} on a {@link Scheduler} in failback mode; {@code FailoverSender} is its face.
  *
  * <p>Threading: {@link #send} is called by any number of application threads and touches only the
  * queue, the drop counter and the doorbell, never the network. {@link #start} and {@link #stop}
@@ -38,11 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Engine {
   /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
   private static final long ABORT_GRACE_MILLIS = 200;
-  /**
-   * How long a hand-off lets the sender end by itself before interrupting it. Every wait on a
-   * connection ends at the hand-off's signal, so only a blocking connect (no record in flight) or a
-   * machine without a free core takes this long; nothing is lost either way.
-   */
+  /** A hand-off ends every wait on a connection; only a blocking connect waits this long for an interrupt. */
   private static final long HAND_OFF_WAIT_MILLIS = 100;
   /** Records the sender takes from the queue at a time. */
   static final int MAX_BATCH_RECORDS = 1024;
@@ -98,8 +93,7 @@ public final class Engine {
         new ConnectAttempt(connector, transport, doorbell),
         new Backoff(config.reconnectDelay(), config.maxReconnectDelay()), prober, handOver, control, doorbell,
         both, drops);
-    // Over HTTP a batch is one request: the outbox holds as many events as a request may (never
-    // more than the queue does).
+    // Over HTTP a batch is one request: the outbox holds what a request may (at most the queue).
     int batch = config.http().map(http -> Math.min(http.maxBatchEvents(), config.queueSize()))
         .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
@@ -173,8 +167,7 @@ public final class Engine {
 
   /**
    * See {@link dev.logfailover.FailoverSender#carryOver}: the oldest records are kept within this
-   * engine's own bounds ({@code queueSize} and {@code maxQueueBytes}, F13); the rest are dropped
-   * and counted.
+   * engine's bounds ({@code queueSize}, {@code maxQueueBytes}, F13); the rest are dropped, counted.
    */
   public void carryOver(List<byte[]> records) {
     if (state.get() != State.NEW) {
