@@ -225,7 +225,7 @@ class FaultMatrixTest {
     assertThat(outcome.worstCall()).as("the caller never waits on the network").isLessThan(Duration.ofMillis(500));
   }
 
-  /** RELP rows promise the same for every fault: every event arrives, some maybe twice. */
+  /** RELP and HTTP rows promise the same for every fault: every event arrives, some maybe twice (F14). */
   private static final String RELP_EXPECTED = "lost 0; duplicates at most the resent count";
 
   @FunctionalInterface
@@ -439,9 +439,6 @@ class FaultMatrixTest {
     return collector;
   }
 
-  /** HTTP rows promise what RELP rows do: acknowledged delivery loses nothing (F14). */
-  private static final String HTTP_EXPECTED = "lost 0; duplicates at most the resent count";
-
   private static Setup httpSetup(WireMockCollector primary, WireMockCollector... failovers) {
     Setup setup = new Setup("127.0.0.1", primary.port()).option("transport", "http").option("path", "/logs")
         .option("connectTimeout", "1s").option("writeTimeout", "1s").option("reconnectDelay", "200ms")
@@ -483,7 +480,7 @@ class FaultMatrixTest {
     };
     Step heal = fault == HttpFault.KILLED ? NOTHING : () -> primary.answer(aResponse().withStatus(200));
     Outcome outcome = run(driver(framework), httpSetup(primary, failover1), LOGGING_FOR, strike, heal);
-    record(fault.row, "http", framework, outcome, HTTP_EXPECTED);
+    record(fault.row, "http", framework, outcome, RELP_EXPECTED);
     assertCommon("http", outcome);
   }
 
@@ -504,7 +501,7 @@ class FaultMatrixTest {
     Outcome outcome = run(driver(framework), httpSetup(primary, failover1), Duration.ofSeconds(12), bothDown, bothBack,
         Duration.ofSeconds(11));
     record("all collectors down 10 s, then back", "http", framework, outcome,
-        HTTP_EXPECTED + "; the 10 s fit in queueSize");
+        RELP_EXPECTED + "; the 10 s fit in queueSize");
     assertCommon("http", outcome);
     assertThat(outcome.dropped()).as("10 s of events fit in the queue").isZero();
   }

@@ -45,11 +45,8 @@ final class RecordBuffer implements ByteBufferDestination {
   /** The layout filled the buffer: a larger one takes what it holds, and the layout goes on there. */
   @Override
   public ByteBuffer drain(ByteBuffer full) {
-    ByteBuffer larger = ByteBuffer.allocate(full.capacity() * 2);
-    full.flip();
-    larger.put(full);
-    buffer = larger;
-    return larger;
+    growFor(1);
+    return buffer;
   }
 
   @Override
@@ -66,10 +63,15 @@ final class RecordBuffer implements ByteBufferDestination {
 
   private void ensureRoom(int length) {
     if (buffer.remaining() < length) {
-      ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + length));
-      buffer.flip();
-      larger.put(buffer);
-      buffer = larger;
+      growFor(length);
     }
+  }
+
+  /** A larger buffer, holding what this one holds, with room for {@code length} more bytes. */
+  private void growFor(int length) {
+    ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + length));
+    buffer.flip();
+    larger.put(buffer);
+    buffer = larger;
   }
 }
