@@ -32,6 +32,14 @@ public final class ConfigException extends IllegalArgumentException {
     return value;
   }
 
+  /** Returns {@code value} if it is from 1 to {@code max}; otherwise refuses it, naming {@code option}. */
+  public static long requireBetweenOneAnd(String option, long value, long max) {
+    if (value > max) {
+      throw new ConfigException(option, value, "must be at most " + max);
+    }
+    return requirePositive(option, value);
+  }
+
   /** Why the value is refused, without the option and value. */
   public String reason() {
     return reason;

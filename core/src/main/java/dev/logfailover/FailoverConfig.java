@@ -18,12 +18,14 @@ public final class FailoverConfig {
   private final Builder values;
   private final TlsOptions tls;
   private final HttpSettings http;
+  private final SpillSettings spill;
 
   private FailoverConfig(Builder values, List<Endpoint> servers) {
     this.servers = List.copyOf(servers);
     this.values = values;
     this.tls = values.transport.usesTls() ? (values.tls != null ? values.tls : TlsOptions.defaults()) : null;
     this.http = values.transport.isHttp() ? (values.http != null ? values.http.build() : HttpSettings.defaults()) : null;
+    this.spill = values.spill == null ? null : values.spill.build();
   }
 
   public static Builder builder() {
@@ -117,12 +119,17 @@ public final class FailoverConfig {
     return Optional.ofNullable(http);
   }
 
+  /** Present when {@code spillDirectory} is set (F17); without it events the queue cannot hold are dropped. */
+  public Optional<SpillSettings> spill() {
+    return Optional.ofNullable(spill);
+  }
+
   /** The servers, the transport and the modes; no key material, no header value. */
   @Override
   public String toString() {
     return "FailoverConfig{servers=" + servers + ", transport=" + values.transport + ", framing=" + values.framing
         + ", failback=" + values.failback + (tls == null ? "" : ", tls=" + tls) + (http == null ? "" : ", " + http)
-        + "}";
+        + (spill == null ? "" : ", " + spill) + "}";
   }
 
   /** Not thread-safe; build on one thread. Setters validate at once. */
@@ -150,6 +157,8 @@ public final class FailoverConfig {
     private TlsOptions tls;
     /** Made when an HTTP setting is first given; built with the config. */
     private HttpSettings.Builder http;
+    /** Made when a spill setting is first given; built with the config. */
+    private SpillSettings.Builder spill;
 
     private Builder() {}
 
@@ -205,12 +214,13 @@ public final class FailoverConfig {
     }
 
     public Builder queueSize(int queueSize) {
-      this.queueSize = ConfigException.requirePositive("queueSize", queueSize);
+      // The queue counts records and bytes in one word (RecordQueue): 23 bits and 40 bits.
+      this.queueSize = (int) ConfigException.requireBetweenOneAnd("queueSize", queueSize, (1 << 23) - 1);
       return this;
     }
 
     public Builder maxQueueBytes(long maxQueueBytes) {
-      this.maxQueueBytes = ConfigException.requirePositive("maxQueueBytes", maxQueueBytes);
+      this.maxQueueBytes = ConfigException.requireBetweenOneAnd("maxQueueBytes", maxQueueBytes, (1L << 40) - 1);
       return this;
     }
 
@@ -266,6 +276,14 @@ public final class FailoverConfig {
       return this;
     }
 
+    /** The durable spill's settings (F17), made on first use: set its directory on what this returns. */
+    public SpillSettings.Builder spill() {
+      if (spill == null) {
+        spill = SpillSettings.builder();
+      }
+      return spill;
+    }
+
     /** The HTTP settings (F16), made on first use: set them on what this returns. */
     public HttpSettings.Builder http() {
       if (http == null) {
@@ -283,6 +301,9 @@ public final class FailoverConfig {
           failoverServers);
       CrossOptionRules.check(transport, tls != null, relpWindowSize, http != null, failback, servers.size());
       CrossOptionRules.checkBounds(maxRecordSize, maxQueueBytes, reconnectDelay, maxReconnectDelay);
+      if (spill != null) {
+        spill.build();
+      }
       return new FailoverConfig(snapshot(), servers);
     }
 

@@ -2,6 +2,7 @@ package dev.logfailover;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -75,4 +76,16 @@ public interface FailoverListener {
    * still undelivered when the stop's {@code shutdownTimeout} ran out.
    */
   default void eventsDropped(long count, long total, String reason) {}
+
+  /** The spill (F17) in {@code directory} cannot be used, or stopped working; {@code reason} says why. */
+  default void spillUnavailable(Path directory, String reason) {}
+
+  /** An earlier run left {@code events} in the spill ({@code bytes} on disk): they are sent first. */
+  default void spillRecovered(long events, long bytes) {}
+
+  /** Recovery skipped the last {@code skippedBytes} of {@code file}: a torn or corrupt tail ({@code why}). */
+  default void spillDamaged(Path file, long skippedBytes, String why) {}
+
+  /** At stop, {@code events} not yet sent were kept in the spill in {@code directory}, for the next start. */
+  default void spillKept(Path directory, long events) {}
 }

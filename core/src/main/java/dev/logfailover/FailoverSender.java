@@ -18,9 +18,17 @@ public final class FailoverSender {
     this.engine = engine;
   }
 
-  /** Creates a stopped engine for {@code config}, reporting to {@code listener}. */
+  /** Creates a stopped engine for {@code config}, reporting to {@code listener}, named after the primary's host. */
   public static FailoverSender create(FailoverConfig config, FailoverListener listener) {
-    return new FailoverSender(Engine.create(config, listener));
+    return create(config, config.primary().host(), listener);
+  }
+
+  /**
+   * Creates a stopped engine named {@code name} (the appender's name: its threads and its spill's
+   * sub-directory, F17, are named after it).
+   */
+  public static FailoverSender create(FailoverConfig config, String name, FailoverListener listener) {
+    return new FailoverSender(Engine.create(config, name, listener));
   }
 
   /** Starts the sender thread; the first attempt goes to the primary (F1). */

@@ -1,11 +1,13 @@
 package dev.logfailover;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A snapshot of one appender's failover engine (SPEC section 5): where it sends, how each server
- * fared, and the counters since start. Immutable.
+ * fared, and the counters since start. Immutable. The spill's figures (F17) are 0 without a spill:
+ * events and bytes on disk not yet sent, and how long ago the oldest of them was logged.
  */
 public record FailoverStatus(
     Mode mode,
@@ -21,7 +23,10 @@ public record FailoverStatus(
     long failovers,
     long failbacks,
     long probesSucceeded,
-    long probesFailed) {
+    long probesFailed,
+    long spilledEvents,
+    long spilledBytes,
+    Duration oldestSpilledAge) {
 
   public FailoverStatus {
     servers = List.copyOf(servers);
@@ -56,6 +61,10 @@ public record FailoverStatus(
         .append(", queued ").append(queuedEvents).append(" (").append(queuedBytes).append(" bytes)")
         .append(", failovers ").append(failovers).append(", failbacks ").append(failbacks)
         .append(", probes ok ").append(probesSucceeded).append(", probes failed ").append(probesFailed);
+    if (spilledEvents > 0) {
+      text.append(", spilled ").append(spilledEvents).append(" (").append(spilledBytes).append(" bytes, oldest ")
+          .append(oldestSpilledAge.toMillis()).append(" ms ago)");
+    }
     for (ServerStatus server : servers) {
       text.append("\n  ").append(server.server()).append(' ').append(server.state());
       server.lastFailure().ifPresent(failure -> text.append(" (last failure: ").append(failure).append(')'));

@@ -38,4 +38,13 @@ public interface FailoverStatusMXBean {
   long getProbesSucceeded();
 
   long getProbesFailed();
+
+  /** Events in the spill (F17), not yet sent; 0 without a spill. */
+  long getSpilledEvents();
+
+  /** Bytes of the spill's files on disk. */
+  long getSpilledBytes();
+
+  /** How long ago the oldest spilled event was logged, in milliseconds; 0 when none is spilled. */
+  long getOldestSpilledAgeMillis();
 }

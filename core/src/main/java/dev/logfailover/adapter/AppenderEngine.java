@@ -26,7 +26,7 @@ public final class AppenderEngine {
     this.appenderName = appenderName;
     this.config = config;
     this.sink = sink;
-    this.sender = FailoverSender.create(config, StatusReportingListener.forAppender(appenderName, sink));
+    this.sender = FailoverSender.create(config, appenderName, StatusReportingListener.forAppender(appenderName, sink));
   }
 
   /** An engine for the appender {@code appenderName}, not started yet. */

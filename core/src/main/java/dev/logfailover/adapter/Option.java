@@ -8,6 +8,7 @@ import dev.logfailover.Framing;
 import dev.logfailover.HttpSettings;
 import dev.logfailover.OverflowPolicy;
 import dev.logfailover.Sizes;
+import dev.logfailover.SpillSettings;
 import dev.logfailover.Transport;
 import java.util.Locale;
 
@@ -72,6 +73,13 @@ public enum Option {
       (builder, option, text) -> builder.http().maxBatchBytes(Sizes.parse(option, text))),
   LINGER_TIME("lingerTime", "`0`", "with `http(s)`: how long a request waits for more events to fill it",
       (builder, option, text) -> builder.http().lingerTime(Durations.parse(option, text))),
+  SPILL_DIRECTORY("spillDirectory", "none (off)",
+      "durable spill (F17): events the queue cannot hold go to files in a sub-directory named after the appender",
+      (builder, option, text) -> builder.spill().directory(text)),
+  MAX_SPILL_SIZE("maxSpillSize", "`256 MiB`", "with `spillDirectory`: the most disk the spill uses; beyond it the newest are dropped (counted)",
+      (builder, option, text) -> builder.spill().maxSize(Sizes.parse(option, text))),
+  SPILL_SYNC("spillSync", "`none`", "with `spillDirectory`: `none` or `always` (force every spill write to the device)",
+      (builder, option, text) -> builder.spill().sync(SpillSettings.Sync.parse(option, text))),
   /** Read by {@link TextOptions} with the TLS element, since it only applies to TLS. */
   HOSTNAME_VERIFICATION("hostnameVerification", "`true`",
       "with `tls`, `relp-tls` or `https`: check each server's certificate against its own name; `false` is warned at start (refused with `https`)", null);

@@ -148,4 +148,19 @@ public final class StatusMBean implements FailoverStatusMXBean {
   public long getProbesFailed() {
     return status.get().probesFailed();
   }
+
+  @Override
+  public long getSpilledEvents() {
+    return status.get().spilledEvents();
+  }
+
+  @Override
+  public long getSpilledBytes() {
+    return status.get().spilledBytes();
+  }
+
+  @Override
+  public long getOldestSpilledAgeMillis() {
+    return status.get().oldestSpilledAge().toMillis();
+  }
 }

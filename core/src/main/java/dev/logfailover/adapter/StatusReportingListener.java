@@ -6,6 +6,7 @@ import dev.logfailover.internal.concurrent.Ticker;
 import dev.logfailover.internal.status.StatusTracker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -136,5 +137,28 @@ public final class StatusReportingListener implements FailoverListener {
   public void eventsDropped(long count, long total, String reason) {
     warn("eventsDropped " + reason, "Dropped " + count + " events (" + total + " in all since start): " + reason,
         null);
+  }
+
+  @Override
+  public void spillUnavailable(Path directory, String reason) {
+    warn("spillUnavailable", "The spill in " + directory + " is not used: " + reason
+        + "; events the queue cannot hold are dropped (counted)", null);
+  }
+
+  @Override
+  public void spillRecovered(long events, long bytes) {
+    info("spillRecovered", events + " events (" + bytes + " bytes) left in the spill by an earlier run are sent"
+        + " first");
+  }
+
+  @Override
+  public void spillDamaged(Path file, long skippedBytes, String why) {
+    warn("spillDamaged", "Skipped the last " + skippedBytes + " bytes of spill segment " + file + ": " + why, null);
+  }
+
+  @Override
+  public void spillKept(Path directory, long events) {
+    info("spillKept", events + " events not yet sent are kept in the spill in " + directory
+        + " and will be sent at the next start");
   }
 }

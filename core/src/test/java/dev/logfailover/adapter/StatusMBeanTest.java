@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class StatusMBeanTest {
   private static FailoverStatus sent(long events) {
     return new FailoverStatus(FailoverStatus.Mode.ROUND_ROBIN, Optional.empty(), List.of(), events, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, java.time.Duration.ZERO);
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,5 +132,25 @@ public final class RecordingFailoverListener implements FailoverListener {
   public void eventsDropped(long count, long total, String reason) {
     droppedTotal = total;
     record("eventsDropped " + count + " (" + reason + ")");
+  }
+
+  @Override
+  public void spillUnavailable(Path directory, String reason) {
+    record("spillUnavailable " + reason);
+  }
+
+  @Override
+  public void spillRecovered(long events, long bytes) {
+    record("spillRecovered " + events);
+  }
+
+  @Override
+  public void spillDamaged(Path file, long skippedBytes, String why) {
+    record("spillDamaged " + skippedBytes + " (" + why + ")");
+  }
+
+  @Override
+  public void spillKept(Path directory, long events) {
+    record("spillKept " + events);
   }
 }

@@ -126,6 +126,9 @@ public final class FailoverSocketAppender extends AbstractAppender {
     @PluginBuilderAttribute private String maxBatchEvents;
     @PluginBuilderAttribute private String maxBatchBytes;
     @PluginBuilderAttribute private String lingerTime;
+    @PluginBuilderAttribute private String spillDirectory;
+    @PluginBuilderAttribute private String maxSpillSize;
+    @PluginBuilderAttribute private String spillSync;
     @PluginBuilderAttribute private String hostnameVerification;
     @PluginElement("Servers") private ServerList servers;
     @PluginElement("Failback") private FailbackElement failback;
@@ -290,6 +293,21 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
     public Builder setLingerTime(String lingerTime) {
       this.lingerTime = lingerTime;
+      return this;
+    }
+
+    public Builder setSpillDirectory(String spillDirectory) {
+      this.spillDirectory = spillDirectory;
+      return this;
+    }
+
+    public Builder setMaxSpillSize(String maxSpillSize) {
+      this.maxSpillSize = maxSpillSize;
+      return this;
+    }
+
+    public Builder setSpillSync(String spillSync) {
+      this.spillSync = spillSync;
       return this;
     }
 

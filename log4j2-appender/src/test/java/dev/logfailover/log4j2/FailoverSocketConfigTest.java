@@ -88,6 +88,10 @@ class FailoverSocketConfigTest {
         Arguments.of("host=\"h\" transport=\"udp\"", "", "transport", "udp"),
         Arguments.of("host=\"h\"", "<Servers><Server host=\"f1\" port=\"99999\"/></Servers>", "server", "f1:99999"),
         Arguments.of("host=\"h\" queueSize=\"many\"", "", "queueSize", "many"),
+        // Issue 13: the spill's options.
+        Arguments.of("host=\"h\" spillDirectory=\"/tmp/x\" spillSync=\"sometimes\"", "", "spillSync", "sometimes"),
+        Arguments.of("host=\"h\" spillDirectory=\"/tmp/x\" maxSpillSize=\"1 KiB\"", "", "maxSpillSize", "1 KiB"),
+        Arguments.of("host=\"h\" maxSpillSize=\"10 MiB\"", "", "spillDirectory", "''"),
         // Issue 14: a lookup Log4j2 could not resolve stays as written (Spring's without its property).
         Arguments.of("host=\"${spring:collector.host}\"", "", "host", "${spring:collector.host}"),
         Arguments.of("host=\"h\"", "<Servers><Server host=\"${spring:collector.failover-host}\"/></Servers>", "server",

@@ -269,6 +269,21 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
     set(Option.LINGER_TIME, lingerTime);
   }
 
+  /** The durable spill's directory (F17); off when not given. */
+  public void setSpillDirectory(String spillDirectory) {
+    set(Option.SPILL_DIRECTORY, spillDirectory);
+  }
+
+  /** With {@code spillDirectory}: the most disk it uses; {@code 256 MiB}. */
+  public void setMaxSpillSize(String maxSpillSize) {
+    set(Option.MAX_SPILL_SIZE, maxSpillSize);
+  }
+
+  /** With {@code spillDirectory}: {@code none} or {@code always}. */
+  public void setSpillSync(String spillSync) {
+    set(Option.SPILL_SYNC, spillSync);
+  }
+
   /** An HTTP header ({@code <header><name>..</name><value>..</value></header>}); repeatable. */
   public void addHeader(HttpHeader header) {
     headers.add(header);

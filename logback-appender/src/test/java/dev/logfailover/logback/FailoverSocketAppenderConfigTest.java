@@ -111,6 +111,12 @@ class FailoverSocketAppenderConfigTest {
         Arguments.of("<host>h</host><path>/logs</path>", "transport", "tcp"),
         Arguments.of("<host>h</host><transport>http</transport><compression>zstd</compression>", "compression", "zstd"),
         Arguments.of("<host>h</host><transport>http</transport><path>logs</path>", "path", "logs"),
+        // Issue 13: the spill's options.
+        Arguments.of("<host>h</host><spillDirectory>/tmp/x</spillDirectory><spillSync>sometimes</spillSync>",
+            "spillSync", "sometimes"),
+        Arguments.of("<host>h</host><spillDirectory>/tmp/x</spillDirectory><maxSpillSize>1 KiB</maxSpillSize>",
+            "maxSpillSize", "1 KiB"),
+        Arguments.of("<host>h</host><maxSpillSize>10 MiB</maxSpillSize>", "spillDirectory", ""),
         // Issue 14: a variable Logback could not resolve (Spring's <springProperty> without its property).
         Arguments.of("<host>${collectorHost}</host>", "host", "collectorHost_IS_UNDEFINED"),
         Arguments.of("<host>h</host><failover><servers><server>${failoverHost}:601</server></servers></failover>",

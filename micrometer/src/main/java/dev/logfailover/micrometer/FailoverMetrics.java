@@ -93,6 +93,12 @@ public final class FailoverMetrics implements MeterBinder {
         FailoverStatusMXBean::getQueuedEvents);
     gauge(registry, "logfailover.queue.bytes", "bytes waiting in the queue", tags, bean,
         FailoverStatusMXBean::getQueuedBytes);
+    gauge(registry, "logfailover.spill.events", "events in the disk spill, not yet sent", tags, bean,
+        FailoverStatusMXBean::getSpilledEvents);
+    gauge(registry, "logfailover.spill.bytes", "bytes of the disk spill's files", tags, bean,
+        FailoverStatusMXBean::getSpilledBytes);
+    gauge(registry, "logfailover.spill.oldest.age", "milliseconds since the oldest spilled event was logged", tags,
+        bean, FailoverStatusMXBean::getOldestSpilledAgeMillis);
     for (String server : serversOf(bean)) {
       Tags serverTags = tags.and("server", server);
       gauge(registry, "logfailover.server.current", "1 for the server the appender sends to now", serverTags, bean,

@@ -4,6 +4,7 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.FailoverListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Forwards every event to two listeners, in order. Thread-safe if both are. */
@@ -98,5 +99,29 @@ final class CompositeListener implements FailoverListener {
   public void eventsDropped(long count, long total, String reason) {
     first.eventsDropped(count, total, reason);
     second.eventsDropped(count, total, reason);
+  }
+
+  @Override
+  public void spillUnavailable(Path directory, String reason) {
+    first.spillUnavailable(directory, reason);
+    second.spillUnavailable(directory, reason);
+  }
+
+  @Override
+  public void spillRecovered(long events, long bytes) {
+    first.spillRecovered(events, bytes);
+    second.spillRecovered(events, bytes);
+  }
+
+  @Override
+  public void spillDamaged(Path file, long skippedBytes, String why) {
+    first.spillDamaged(file, skippedBytes, why);
+    second.spillDamaged(file, skippedBytes, why);
+  }
+
+  @Override
+  public void spillKept(Path directory, long events) {
+    first.spillKept(directory, events);
+    second.spillKept(directory, events);
   }
 }

@@ -1,13 +1,15 @@
 package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverListener;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts dropped events (F9). Application threads only increment a {@link LongAdder}; the sender
  * thread turns the increase into listener events, so reporting never runs on the logging path.
  *
- * <p>Thread-safe: {@link #dropQueueFull()} and {@link #dropWhileStopped()} from any thread; {@link
+ * <p>Thread-safe: {@link #dropQueueFull()}, {@link #dropWhileStopped()} and {@link #dropNotSpilled}
+ * from any thread; {@link
  * #report} and {@link #dropUndelivered} from the sender thread only.
  */
 final class DropCounter {
@@ -16,13 +18,17 @@ final class DropCounter {
   private final LongAdder undelivered = new LongAdder();
   private final LongAdder carriedOverExcess = new LongAdder();
   private final LongAdder oversized = new LongAdder();
+  /** Events neither the queue nor the spill could hold (F17). */
+  private final LongAdder notSpilled = new LongAdder();
+  private volatile String notSpilledReason = "";
   /** Sender thread only writes it; any thread reads. */
   private final LongAdder rejected = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicInteger largestOversized = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger largestOversized = new AtomicInteger();
   /** Sender thread only. */
   private long reportedQueueFull;
   private long reportedOversized;
   private long reportedCarriedOverExcess;
+  private long reportedNotSpilled;
 
   void dropQueueFull() {
     queueFull.increment();
@@ -54,13 +60,21 @@ final class DropCounter {
     carriedOverExcess.add(count);
   }
 
+  /** The spill's writer could not keep {@code count} events: the spill was full, or a write failed. */
+  void dropNotSpilled(int count, String reason) {
+    if (count > 0) {
+      notSpilledReason = reason;
+      notSpilled.add(count);
+    }
+  }
+
   /** An event came after stop began (the logging framework was still shutting down). */
   void dropWhileStopped() {
     whileStopped.increment();
   }
 
   long total() {
-    return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum();
+    return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum() + notSpilled.sum();
   }
 
   void report(FailoverListener listener) {
@@ -75,6 +89,12 @@ final class DropCounter {
       long count = excess - reportedCarriedOverExcess;
       reportedCarriedOverExcess = excess;
       listener.eventsDropped(count, total(), "the predecessor handed over more than queueSize or maxQueueBytes hold");
+    }
+    long spillDrops = notSpilled.sum();
+    if (spillDrops > reportedNotSpilled) {
+      long count = spillDrops - reportedNotSpilled;
+      reportedNotSpilled = spillDrops;
+      listener.eventsDropped(count, total(), notSpilledReason);
     }
     long tooLarge = oversized.sum();
     if (tooLarge > reportedOversized) {

@@ -20,6 +20,7 @@ import dev.logfailover.internal.transport.SessionFactory;
 import dev.logfailover.internal.transport.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,10 @@ public final class Engine {
   private final SessionFactory transport;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final long maxBlockNanos;
+  private final String name;
+  /** Configured spill (F17); in use once {@link #start} could open it. */
+  private final Spill spill;
+  private volatile Spill spillInUse;
   private Thread senderThread;
 
   /**
@@ -67,7 +72,14 @@ public final class Engine {
    */
   public Engine(FailoverConfig config, FailoverListener listener, Scheduler scheduler, Ticker ticker,
       SessionFactory transport) {
+    this(config, config.primary().host(), listener, scheduler, ticker, transport);
+  }
+
+  /** @param name the appender's name: its spill's sub-directory, and its threads' names */
+  public Engine(FailoverConfig config, String name, FailoverListener listener, Scheduler scheduler, Ticker ticker,
+      SessionFactory transport) {
     this.config = config;
+    this.name = name;
     this.transport = transport;
     this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes());
     this.tracker = new StatusTracker(config.servers(),
@@ -97,16 +109,29 @@ public final class Engine {
     int batch = config.http().map(http -> Math.min(http.maxBatchEvents(), config.queueSize()))
         .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
+    this.spill = config.spill()
+        .map(settings -> new Spill(queue, settings, name, doorbell, drops, both, System::currentTimeMillis))
+        .orElse(null);
   }
 
   /** An engine on the system clock, with the transport the configuration names. */
-  public static Engine create(FailoverConfig config, FailoverListener listener) {
-    return new Engine(config, listener, null, Ticker.SYSTEM, Transports.forConfig(config));
+  public static Engine create(FailoverConfig config, String name, FailoverListener listener) {
+    return new Engine(config, name, listener, null, Ticker.SYSTEM, Transports.forConfig(config));
   }
 
   public void start() {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException("an engine starts once; it is " + state.get());
+    }
+    if (spill != null) {
+      // Opened at start, not before: a predecessor holds the directory until it hands off.
+      List<byte[]> carried = loop.takeCarryOver();
+      if (spill.open(carried, "logfailover-spill-" + name)) {
+        loop.useSpill(spill);
+        spillInUse = spill;
+      } else {
+        loop.carryOver(carried);
+      }
     }
     senderThread = new Thread(loop, "logfailover-sender-" + config.primary());
     senderThread.setDaemon(true);
@@ -129,6 +154,10 @@ public final class Engine {
     }
     if (queue.offer(record) || offerBlocking(record)) {
       doorbell.ring();
+      Spill spilling = spillInUse;
+      if (spilling != null) {
+        spilling.afterQueued();
+      }
       return !tookBackAfterTheSenderEnded(record);
     }
     drops.dropQueueFull();
@@ -295,6 +324,10 @@ public final class Engine {
   }
 
   public FailoverStatus status() {
-    return tracker.snapshot(drops.total(), drops.oversized(), drops.rejected(), queue.size(), queue.bytes());
+    Spill spilling = spillInUse;
+    return tracker.snapshot(drops.total(), drops.oversized(), drops.rejected(), new StatusTracker.Backlog(
+        queue.size(), queue.bytes(), spilling == null ? 0 : spilling.spilledEvents(),
+        spilling == null ? 0 : spilling.spilledBytes(),
+        Duration.ofMillis(spilling == null ? 0 : spilling.oldestSpilledAgeMillis())));
   }
 }

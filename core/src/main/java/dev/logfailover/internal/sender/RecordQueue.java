@@ -3,15 +3,15 @@ package dev.logfailover.internal.sender;
 import dev.logfailover.internal.transport.Outbox;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bounded queue between the logging threads and the sender (F9, F13): at most {@code
- * queueSize} records and {@code maxQueueBytes} bytes, whichever is reached first. The byte count
- * is reserved before a record goes in and given back when it comes out, so it never exceeds the
- * bound, whatever the number of logging threads.
+ * queueSize} records and {@code maxQueueBytes} bytes, whichever is reached first. A record's room
+ * (one record and its bytes) is reserved before it goes in and given back when it comes out, so
+ * neither ever exceeds its bound, whatever the number of logging threads. Records and bytes share
+ * one atomic word, so that {@link #isHalfFull()} (the spill's trigger, F17) is one volatile read.
  *
  * <p>Thread-safe: {@link #offer} from any number of logging threads, {@link #drainTo} from the
  * sender (and from a stopping or handing-off thread once the sender ended).
@@ -20,13 +20,30 @@ final class RecordQueue implements Outbox.RecordSource {
   /** While the byte bound is reached under {@code block}, a caller looks again this often. */
   private static final long BYTES_RECHECK_NANOS = 100_000;
 
+  /** The occupancy word: records above this many bits, bytes below. */
+  private static final int RECORD_SHIFT = 40;
+  private static final long BYTES_MASK = (1L << RECORD_SHIFT) - 1;
+  /** The largest {@code queueSize} and {@code maxQueueBytes} the occupancy word holds. */
+  static final int MAX_RECORDS = (1 << 23) - 1;
+  static final long MAX_BYTES = BYTES_MASK;
+
   private final ArrayBlockingQueue<byte[]> records;
+  private final int maxRecords;
   private final long maxBytes;
-  private final AtomicLong bytes = new AtomicLong();
+  /** Records reserved, shifted by {@link #RECORD_SHIFT}, plus bytes reserved. */
+  private final AtomicLong occupancy = new AtomicLong();
 
   RecordQueue(int maxRecords, long maxBytes) {
+    if (maxRecords > MAX_RECORDS || maxBytes > MAX_BYTES) {
+      throw new IllegalArgumentException("queue bounds beyond what the configuration allows");
+    }
     this.records = new ArrayBlockingQueue<>(maxRecords);
+    this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
+  }
+
+  private static long room(int length) {
+    return (1L << RECORD_SHIFT) + length;
   }
 
   /** Queues {@code record} if both bounds allow it now. */
@@ -37,7 +54,7 @@ final class RecordQueue implements Outbox.RecordSource {
     if (records.offer(record)) {
       return true;
     }
-    bytes.addAndGet(-record.length);
+    occupancy.addAndGet(-room(record.length));
     return false;
   }
 
@@ -54,20 +71,26 @@ final class RecordQueue implements Outbox.RecordSource {
         throw new InterruptedException();
       }
     }
-    if (records.offer(record, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+    if (records.offer(record)) {
       return true;
     }
-    bytes.addAndGet(-record.length);
+    occupancy.addAndGet(-room(record.length));
     return false;
   }
 
   private boolean reserve(int length) {
-    long after = bytes.addAndGet(length);
-    if (after <= maxBytes) {
+    long after = occupancy.addAndGet(room(length));
+    if ((after & BYTES_MASK) <= maxBytes && (after >>> RECORD_SHIFT) <= maxRecords) {
       return true;
     }
-    bytes.addAndGet(-length);
+    occupancy.addAndGet(-room(length));
     return false;
+  }
+
+  /** Half of either bound is taken: the sender is falling behind, and a spill should begin (F17). */
+  boolean isHalfFull() {
+    long now = occupancy.get();
+    return (now >>> RECORD_SHIFT) * 2 >= maxRecords || (now & BYTES_MASK) * 2 >= maxBytes;
   }
 
   @Override
@@ -76,16 +99,16 @@ final class RecordQueue implements Outbox.RecordSource {
     int taken = records.drainTo(into, maxRecords);
     long freed = 0;
     for (int i = before; i < into.size(); i++) {
-      freed += into.get(i).length;
+      freed += room(into.get(i).length);
     }
-    bytes.addAndGet(-freed);
+    occupancy.addAndGet(-freed);
     return taken;
   }
 
   /** Takes back a record a logging thread had just queued (a hand-off raced it). */
   boolean remove(byte[] record) {
     if (records.remove(record)) {
-      bytes.addAndGet(-record.length);
+      occupancy.addAndGet(-room(record.length));
       return true;
     }
     return false;
@@ -100,6 +123,6 @@ final class RecordQueue implements Outbox.RecordSource {
   }
 
   long bytes() {
-    return bytes.get();
+    return occupancy.get() & BYTES_MASK;
   }
 }

@@ -6,6 +6,7 @@ import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.internal.transport.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +35,8 @@ final class SenderLoop implements Runnable {
   private final DropCounter drops;
   private final FailoverListener listener;
   private Session session;
+  /** The durable spill (F17) when configured and usable: the source of records instead of the queue. */
+  private Spill spill;
   /** Unexpected errors met while the current batch was in hand; reset when a batch is sent. */
   private int unexpectedErrorsOnThisBatch;
 
@@ -51,6 +54,18 @@ final class SenderLoop implements Runnable {
   /** Before start: records of a predecessor, to be sent before anything queued here. */
   void carryOver(List<byte[]> records) {
     carryOver.addAll(records);
+  }
+
+  /** Before start: the spill takes over the predecessor's records; returns them, oldest first. */
+  List<byte[]> takeCarryOver() {
+    List<byte[]> taken = new ArrayList<>(carryOver);
+    carryOver.clear();
+    return taken;
+  }
+
+  /** Before start: records come through {@code spill} (which owns the queue's head) from now on. */
+  void useSpill(Spill spill) {
+    this.spill = spill;
   }
 
   @Override
@@ -99,7 +114,9 @@ final class SenderLoop implements Runnable {
       sessionFailed(new IOException("unexpected error: " + error, error));
     }
     if (!outbox.isEmpty() && ++unexpectedErrorsOnThisBatch >= 2) {
-      drops.dropUnsendable(outbox.takeUnreleased().size(), listener);
+      int given = outbox.takeUnreleased().size();
+      leftTheOutbox(given);
+      drops.dropUnsendable(given, listener);
       unexpectedErrorsOnThisBatch = 0;
     }
     long resumeAt = doorbell.ticker().nanoTime() + RECOVERY_PAUSE_NANOS;
@@ -107,17 +124,27 @@ final class SenderLoop implements Runnable {
   }
 
   private int fillOutbox() {
-    return outbox.fill(carryOver.isEmpty() ? queue : carryOver::drainTo);
+    return outbox.fill(!carryOver.isEmpty() ? carryOver::drainTo : spill != null ? spill : queue);
+  }
+
+  private boolean isBacklogEmpty() {
+    return carryOver.isEmpty() && (spill != null ? spill.isEmpty() : queue.isEmpty());
   }
 
   private boolean hasNoWork() {
-    return queue.isEmpty() && carryOver.isEmpty() && !connector.isHandOverWaiting() && !control.isSignalled();
+    return isBacklogEmpty() && !connector.isHandOverWaiting() && !control.isSignalled();
   }
 
-  /** Stopping ends once everything queued is sent, or the shutdown budget is spent. */
+  /** Stopping ends once everything queued (and spilled) is sent, or the shutdown budget is spent. */
   private boolean isFlushDone() {
-    return (outbox.isEmpty() && carryOver.isEmpty() && queue.isEmpty())
-        || doorbell.ticker().nanoTime() - control.stopDeadlineNanos() >= 0;
+    return (outbox.isEmpty() && isBacklogEmpty()) || doorbell.ticker().nanoTime() - control.stopDeadlineNanos() >= 0;
+  }
+
+  /** The oldest {@code count} records of the batch left it: a spill confirms the ones it gave. */
+  private void leftTheOutbox(int count) {
+    if (spill != null && count > 0) {
+      spill.released(count);
+    }
   }
 
   private void idle() {
@@ -139,7 +166,11 @@ final class SenderLoop implements Runnable {
       if (released > 0) {
         listener.eventsSent(released);
       }
-      outbox.takeRejections().forEach(rejection -> drops.reject(rejection.count(), rejection.reason(), listener));
+      for (Outbox.Rejection rejection : outbox.takeRejections()) {
+        drops.reject(rejection.count(), rejection.reason(), listener);
+        released += rejection.count();
+      }
+      leftTheOutbox(released);
     }
   }
 
@@ -167,6 +198,11 @@ final class SenderLoop implements Runnable {
     doorbell.close();
     // Oldest first: the batch in hand, then what a predecessor handed over, then the queue.
     List<byte[]> undelivered = outbox.takeUnreleased();
+    if (spill != null) {
+      // Kept on disk for the next start, in order; only what does not fit is lost.
+      drops.dropNotSpilled(spill.close(undelivered), "the spill was full at stop (maxSpillSize)");
+      undelivered.clear();
+    }
     carryOver.drainTo(undelivered);
     queue.drainTo(undelivered, Integer.MAX_VALUE);
     drops.report(listener);

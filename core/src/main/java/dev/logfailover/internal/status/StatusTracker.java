@@ -7,6 +7,7 @@ import dev.logfailover.FailoverStatus.ServerState;
 import dev.logfailover.FailoverStatus.ServerStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,19 @@ public final class StatusTracker implements FailoverListener {
     this.mode = mode;
   }
 
-  /** The counts the queue's owner keeps exactly: drops, oversized events, and what is queued now. */
-  public FailoverStatus snapshot(long dropped, long oversized, long rejected, long queuedEvents, long queuedBytes) {
+  /** What the engine is waiting to send: queued in memory, and spilled to disk (F17). */
+  public record Backlog(long queuedEvents, long queuedBytes, long spilledEvents, long spilledBytes,
+      Duration oldestSpilledAge) {}
+
+  /** The counts the queue's owner keeps exactly: drops, oversized and rejected events, and the backlog now. */
+  public FailoverStatus snapshot(long dropped, long oversized, long rejected, Backlog backlog) {
     List<ServerStatus> states = new ArrayList<>();
     for (Endpoint server : servers) {
       states.add(serverStatus.getOrDefault(server, new ServerStatus(server, ServerState.UNTRIED, Optional.empty())));
     }
-    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(), oversized, rejected, queuedEvents, queuedBytes,
-        failovers.get(), failbacks.get(), probesSucceeded.get(), probesFailed.get());
+    return new FailoverStatus(mode, Optional.ofNullable(current), states, sent.get(), dropped, resent.get(), oversized, rejected,
+        backlog.queuedEvents(), backlog.queuedBytes(), failovers.get(), failbacks.get(), probesSucceeded.get(),
+        probesFailed.get(), backlog.spilledEvents(), backlog.spilledBytes(), backlog.oldestSpilledAge());
   }
 
   @Override

@@ -128,7 +128,7 @@ class HttpTransportTest {
   }
 
   private void start(FailoverConfig config) {
-    engine = Engine.create(config, listener);
+    engine = Engine.create(config, "http", listener);
     engine.start();
   }
 

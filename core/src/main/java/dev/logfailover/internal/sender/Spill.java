@@ -1,0 +1,259 @@
+package dev.logfailover.internal.sender;
+
+import dev.logfailover.FailoverListener;
+import dev.logfailover.SpillSettings;
+import dev.logfailover.internal.spill.SpillStore;
+import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.transport.Outbox;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * The durable spill's moving part (F17). When the memory queue is half full (the sender is falling
+ * behind: every server down, a stalled one, a burst), a writer thread of ours moves records from
+ * the head of the queue to the {@link SpillStore}, and keeps doing so until the sender has read
+ * back everything spilled; meanwhile the sender reads from the spill, not the queue. Records thus
+ * leave in the order they were logged: everything on disk is older than the queue's head. The
+ * logging threads never touch the disk; they only wake the writer when it sleeps ({@link
+ * #afterQueued()}: a volatile read otherwise), so a caller waits on the disk no longer than on a
+ * full queue.
+ *
+ * <p>Which source a batch came from is remembered, so that records released by the transport
+ * (F14) confirm the spilled ones ({@link #released}), which deletes spent segments; and so that at
+ * the end the records the sender still held can be kept in the spill in order ({@link #close}).
+ *
+ * <p>Threading: {@link #afterQueued()} from logging threads; the writer thread moves records;
+ * {@link #drainTo}, {@link #released}, {@link #isEmpty} and {@link #close} run on the sender
+ * thread, {@link #open} before it starts. Moving and draining are serialized by this object's
+ * monitor, which is what keeps the order.
+ */
+final class Spill implements Outbox.RecordSource {
+  /** Records the writer moves at a time. */
+  private static final int MAX_MOVE = 4096;
+  private static final long WRITER_STOP_WAIT_MILLIS = 2_000;
+
+  private final RecordQueue queue;
+  private final SpillSettings settings;
+  private final Path directory;
+  private final Doorbell doorbell;
+  private final DropCounter drops;
+  private final FailoverListener listener;
+  private final LongSupplier clockMillis;
+  private SpillStore store;
+  /** Guarded by this for writes: the spill holds records older than the queue's head. */
+  private volatile boolean spilling;
+  private volatile boolean writerAsleep;
+  private volatile boolean closing;
+  private Thread writer;
+  /** Sender thread only: how many records each source gave, in the order handed out and not released. */
+  private final ArrayDeque<Run> handedOut = new ArrayDeque<>();
+
+  private static final class Run {
+    final boolean fromDisk;
+    int count;
+
+    Run(boolean fromDisk, int count) {
+      this.fromDisk = fromDisk;
+      this.count = count;
+    }
+  }
+
+  Spill(RecordQueue queue, SpillSettings settings, String appenderName, Doorbell doorbell, DropCounter drops,
+      FailoverListener listener, LongSupplier clockMillis) {
+    this.queue = queue;
+    this.settings = settings;
+    this.directory = settings.directory().resolve(appenderName.replaceAll("[^A-Za-z0-9._-]", "_"));
+    this.doorbell = doorbell;
+    this.drops = drops;
+    this.listener = listener;
+    this.clockMillis = clockMillis;
+  }
+
+  /**
+   * Takes the directory and recovers an earlier run's spill, which is sent first, then {@code
+   * carriedOver} (a predecessor's records). False when the spill cannot be used: reported, and the
+   * appender runs without it.
+   */
+  boolean open(List<byte[]> carriedOver, String threadName) {
+    try {
+      store = SpillStore.open(directory, settings, clockMillis);
+    } catch (IOException | RuntimeException e) {
+      listener.spillUnavailable(directory, e.getMessage() == null ? e.toString() : e.getMessage());
+      return false;
+    }
+    store.damage().forEach(damage -> listener.spillDamaged(damage.file(), damage.skippedBytes(), damage.why()));
+    if (store.pendingRecords() > 0) {
+      listener.spillRecovered(store.pendingRecords(), store.bytesOnDisk());
+    }
+    try {
+      int kept = store.append(carriedOver);
+      drops.dropNotSpilled(carriedOver.size() - kept, "the spill was full (maxSpillSize)");
+    } catch (IOException e) {
+      drops.dropNotSpilled(carriedOver.size(), "the spill could not be written: " + e);
+    }
+    spilling = store.pendingRecords() > 0;
+    writer = new Thread(this::moveWhileNeeded, threadName);
+    writer.setDaemon(true);
+    writer.start();
+    return true;
+  }
+
+  /** From a logging thread, after it queued a record: wakes the writer if it sleeps and is needed. */
+  void afterQueued() {
+    if (writerAsleep && (spilling || queue.isHalfFull())) {
+      writerAsleep = false;
+      LockSupport.unpark(writer);
+    }
+  }
+
+  private boolean writerHasWork() {
+    return spilling ? !queue.isEmpty() : queue.isHalfFull();
+  }
+
+  private void moveWhileNeeded() {
+    List<byte[]> moving = new ArrayList<>(MAX_MOVE);
+    while (!closing) {
+      if (!writerHasWork()) {
+        writerAsleep = true;
+        if (!closing && !writerHasWork()) {
+          LockSupport.park(this);
+        }
+        writerAsleep = false;
+        continue;
+      }
+      int kept;
+      String failure = null;
+      synchronized (this) {
+        if (closing) {
+          break;
+        }
+        spilling = true;
+        queue.drainTo(moving, MAX_MOVE);
+        try {
+          kept = store.append(moving);
+        } catch (IOException e) {
+          kept = 0;
+          failure = "the spill could not be written: " + e;
+        }
+      }
+      drops.dropNotSpilled(moving.size() - kept, failure != null ? failure : "the spill was full (maxSpillSize)");
+      moving.clear();
+      doorbell.ring();
+    }
+  }
+
+  @Override
+  public synchronized int drainTo(List<byte[]> into, int maxRecords) {
+    if (spilling) {
+      try {
+        int read = store.read(into, maxRecords);
+        if (read > 0) {
+          handedOut(true, read);
+          return read;
+        }
+      } catch (IOException e) {
+        listener.spillUnavailable(directory, "it cannot be read (" + e + "); " + store.pendingRecords()
+            + " events stay in it for the next start");
+      }
+      spilling = false; // Everything spilled is in hand: the queue's head is the oldest record left.
+    }
+    int taken = queue.drainTo(into, maxRecords);
+    handedOut(false, taken);
+    return taken;
+  }
+
+  private void handedOut(boolean fromDisk, int count) {
+    Run last = handedOut.peekLast();
+    if (last != null && last.fromDisk == fromDisk) {
+      last.count += count;
+    } else if (count > 0) {
+      handedOut.add(new Run(fromDisk, count));
+    }
+  }
+
+  /** The oldest {@code count} records handed out left the outbox (sent, rejected or dropped). */
+  void released(int count) {
+    int disk = 0;
+    while (count > 0 && !handedOut.isEmpty()) {
+      Run oldest = handedOut.peek();
+      int taken = Math.min(count, oldest.count);
+      disk += oldest.fromDisk ? taken : 0;
+      count -= taken;
+      oldest.count -= taken;
+      if (oldest.count == 0) {
+        handedOut.poll();
+      }
+    }
+    if (disk > 0) {
+      try {
+        store.confirm(disk);
+      } catch (IOException e) {
+        listener.spillUnavailable(directory, "a sent segment cannot be deleted (" + e + ")");
+      }
+    }
+  }
+
+  /** Nothing waits, in the spill or in the queue. */
+  boolean isEmpty() {
+    return queue.isEmpty() && (!spilling || !store.hasUnread());
+  }
+
+  /**
+   * At the sender's end: stops the writer, then keeps in the spill, in order, what was not sent:
+   * {@code unreleased} (the sender's batch, whose spilled records are still on disk) and what is
+   * left in the queue. Returns how many did not fit (maxSpillSize): they are lost, to be counted.
+   */
+  int close(List<byte[]> unreleased) {
+    closing = true;
+    LockSupport.unpark(writer);
+    try {
+      writer.join(WRITER_STOP_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<byte[]> older = new ArrayList<>();
+    List<byte[]> newer = new ArrayList<>();
+    int index = 0;
+    boolean diskSeen = false;
+    for (Run run : handedOut) {
+      diskSeen |= run.fromDisk;
+      if (!run.fromDisk) {
+        (diskSeen ? newer : older).addAll(unreleased.subList(index, Math.min(unreleased.size(), index + run.count)));
+      }
+      index += run.count;
+    }
+    handedOut.clear();
+    synchronized (this) {
+      queue.drainTo(newer, Integer.MAX_VALUE);
+      try {
+        int lost = store.closeKeeping(older, newer);
+        if (store.pendingRecords() > 0) {
+          listener.spillKept(directory, store.pendingRecords());
+        }
+        return lost;
+      } catch (IOException e) {
+        listener.spillUnavailable(directory, "it could not be closed (" + e + ")");
+        return older.size() + newer.size();
+      }
+    }
+  }
+
+  long spilledEvents() {
+    return store == null ? 0 : store.pendingRecords();
+  }
+
+  long spilledBytes() {
+    return store == null ? 0 : store.bytesOnDisk();
+  }
+
+  /** Millis since the oldest spilled event was written, or 0 when there is none. */
+  long oldestSpilledAgeMillis() {
+    long oldest = store == null ? -1 : store.oldestPendingMillis();
+    return oldest < 0 ? 0 : Math.max(0, clockMillis.getAsLong() - oldest);
+  }
+}

@@ -1,0 +1,262 @@
+package dev.logfailover.internal.spill;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment file of the spill: an 8-byte header ({@link #MAGIC}), then records, each a 16-byte
+ * header (payload length, CRC32C of the millis and the payload, the millis it was written at)
+ * followed by the payload. Records are only appended at the end, and a segment is read and deleted
+ * whole; {@link #end()} is where the valid records end (a recovered segment's damaged tail lies
+ * beyond it and is never read).
+ *
+ * <p>Not thread-safe: {@link SpillStore} calls it under its monitor.
+ */
+final class SegmentFile {
+  /** "LFSPILL" and the format's version. */
+  static final byte[] MAGIC = "LFSPILL1".getBytes(StandardCharsets.US_ASCII);
+  static final int HEADER_BYTES = MAGIC.length;
+  static final int RECORD_HEADER_BYTES = 16;
+  /** New spills start numbering here, leaving room below for segments written before the first. */
+  static final long FIRST_SEQUENCE = 1_000_000_000L;
+  private static final String SUFFIX = ".seg";
+
+  /** What a scan of a recovered segment found. */
+  record Scan(long records, long skippedBytes, String why) {}
+
+  private final Path file;
+  private final long sequence;
+  private FileChannel channel;
+  /** Where its first record not yet sent starts: after the header, or a clean stop's checkpoint. */
+  private long start = HEADER_BYTES;
+  private long end;
+  private boolean writable;
+  private final CRC32C crc = new CRC32C();
+  private ByteBuffer writeBuffer = ByteBuffer.allocate(64 << 10);
+
+  private SegmentFile(Path file, long sequence, FileChannel channel, long end, boolean writable) {
+    this.file = file;
+    this.sequence = sequence;
+    this.channel = channel;
+    this.end = end;
+    this.writable = writable;
+  }
+
+  static boolean isSegmentName(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(SUFFIX) && name.length() == 19 + SUFFIX.length()
+        && name.chars().limit(19).allMatch(Character::isDigit);
+  }
+
+  static long recordBytes(byte[] record) {
+    return RECORD_HEADER_BYTES + (long) record.length;
+  }
+
+  /** A new, empty segment, ready to append to. */
+  static SegmentFile create(Path directory, long sequence, boolean sync) throws IOException {
+    Path file = directory.resolve(String.format("%019d", sequence) + SUFFIX);
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    try {
+      writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
+      if (sync) {
+        channel.force(true);
+      }
+    } catch (IOException e) {
+      channel.close();
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    return new SegmentFile(file, sequence, channel, HEADER_BYTES, true);
+  }
+
+  /** A segment an earlier run left; {@link #scan} says where its valid records end. */
+  static SegmentFile openExisting(Path file) throws IOException {
+    String name = file.getFileName().toString();
+    long sequence = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+    return new SegmentFile(file, sequence, FileChannel.open(file, StandardOpenOption.READ), 0, false);
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  long start() {
+    return start;
+  }
+
+  long end() {
+    return end;
+  }
+
+  boolean isWritable() {
+    return writable;
+  }
+
+  void sealForWriting() {
+    writable = false;
+  }
+
+  /**
+   * Checks every record from {@code from} on against its length and checksum. The valid ones end
+   * at {@link #end()}; whatever follows the first bad one is skipped (a torn write or corruption).
+   */
+  Scan scan(long from) throws IOException {
+    long size = channel.size();
+    ByteBuffer magic = ByteBuffer.allocate(HEADER_BYTES);
+    if (size < HEADER_BYTES || readFully(magic, 0) < HEADER_BYTES || !Arrays.equals(magic.array(), MAGIC)) {
+      end = 0;
+      return new Scan(0, size, "not a spill segment (no header)");
+    }
+    if (from < HEADER_BYTES || from > size) {
+      from = HEADER_BYTES;
+    }
+    start = from;
+    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+    long offset = from;
+    long records = 0;
+    String why = null;
+    while (offset < size) {
+      header.clear();
+      if (size - offset < RECORD_HEADER_BYTES || readFully(header, offset) < RECORD_HEADER_BYTES) {
+        why = "a torn record header";
+        break;
+      }
+      int length = header.getInt(0);
+      if (length < 0 || length > size - offset - RECORD_HEADER_BYTES) {
+        why = length < 0 ? "a negative record length" : "a record cut short";
+        break;
+      }
+      ByteBuffer payload = ByteBuffer.allocate(length);
+      readFully(payload, offset + RECORD_HEADER_BYTES);
+      if (checksum(header.getLong(8), payload.array(), 0, length) != header.getInt(4)) {
+        why = "a checksum mismatch";
+        break;
+      }
+      offset += RECORD_HEADER_BYTES + length;
+      records++;
+    }
+    end = offset;
+    return new Scan(records, size - offset, why);
+  }
+
+  /** Appends {@code records}, each stamped {@code millis}; returns the bytes written. */
+  long append(List<byte[]> records, long millis, boolean sync) throws IOException {
+    long start = end;
+    long position = end;
+    for (byte[] record : records) {
+      if (writeBuffer.remaining() < RECORD_HEADER_BYTES + record.length) {
+        position += flush(position);
+        if (writeBuffer.capacity() < RECORD_HEADER_BYTES + record.length) {
+          writeBuffer = ByteBuffer.allocate(RECORD_HEADER_BYTES + record.length);
+        }
+      }
+      writeBuffer.putInt(record.length).putInt(checksum(millis, record, 0, record.length)).putLong(millis)
+          .put(record);
+    }
+    position += flush(position);
+    if (sync) {
+      channel.force(false);
+    }
+    end = position;
+    return end - start;
+  }
+
+  private int flush(long position) throws IOException {
+    writeBuffer.flip();
+    int bytes = writeBuffer.remaining();
+    writeFully(channel, writeBuffer, position);
+    writeBuffer.clear();
+    return bytes;
+  }
+
+  /**
+   * Reads whole records from {@code offset} on, at most {@code maxRecords} and at least one, into
+   * {@code into}; returns the end offset of each.
+   */
+  long[] readRecords(long offset, ByteBuffer buffer, int maxRecords, List<byte[]> into) throws IOException {
+    buffer.clear().limit((int) Math.min(buffer.capacity(), end - offset));
+    readFully(buffer, offset);
+    buffer.flip();
+    if (buffer.remaining() >= RECORD_HEADER_BYTES
+        && RECORD_HEADER_BYTES + buffer.getInt(0) > buffer.remaining()) {
+      // One record larger than the buffer: read it alone.
+      buffer = ByteBuffer.allocate(RECORD_HEADER_BYTES + buffer.getInt(0));
+      readFully(buffer, offset);
+      buffer.flip();
+    }
+    long[] ends = new long[Math.min(maxRecords, buffer.remaining() / RECORD_HEADER_BYTES)];
+    int count = 0;
+    while (count < ends.length && buffer.remaining() >= RECORD_HEADER_BYTES) {
+      int length = buffer.getInt(buffer.position());
+      if (buffer.remaining() < RECORD_HEADER_BYTES + length) {
+        break;
+      }
+      buffer.position(buffer.position() + RECORD_HEADER_BYTES);
+      byte[] record = new byte[length];
+      buffer.get(record);
+      into.add(record);
+      offset += RECORD_HEADER_BYTES + length;
+      ends[count++] = offset;
+    }
+    return Arrays.copyOf(ends, count);
+  }
+
+  /** The written-at millis of the record at {@code offset}. */
+  long writtenAtMillis(long offset) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+    readFully(header, offset);
+    return header.getLong(8);
+  }
+
+  private int checksum(long millis, byte[] bytes, int from, int length) {
+    crc.reset();
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      crc.update((int) (millis >>> shift));
+    }
+    crc.update(bytes, from, length);
+    return (int) crc.getValue();
+  }
+
+  private int readFully(ByteBuffer buffer, long position) throws IOException {
+    int total = 0;
+    while (buffer.hasRemaining()) {
+      int read = channel.read(buffer, position + total);
+      if (read < 0) {
+        break;
+      }
+      total += read;
+    }
+    return total;
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    while (buffer.hasRemaining()) {
+      position += channel.write(buffer, position);
+    }
+  }
+
+  void closeChannel() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
+  }
+
+  void delete() throws IOException {
+    closeChannel();
+    Files.deleteIfExists(file);
+  }
+
+  Path file() {
+    return file;
+  }
+}

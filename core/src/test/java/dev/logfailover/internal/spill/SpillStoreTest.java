@@ -1,0 +1,184 @@
+package dev.logfailover.internal.spill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.logfailover.SpillSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** F17's files: order, deletion once sent, recovery after a crash, damage, the bound and the lock. */
+class SpillStoreTest {
+  @TempDir Path directory;
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+
+  /** Every test event takes 128 bytes on disk: a 16-byte header and 112 bytes. */
+  private static final int RECORD_BYTES = 128;
+
+  private SpillStore open(long maxSize) throws IOException {
+    return SpillStore.open(directory, SpillSettings.builder().directory(directory).maxSize(maxSize).build(),
+        clock::get);
+  }
+
+  private static List<byte[]> events(int from, int count) {
+    List<byte[]> events = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      events.add((String.format("event-%05d ", i) + "x".repeat(100)).getBytes(StandardCharsets.UTF_8));
+    }
+    return events;
+  }
+
+  private static List<String> readAll(SpillStore store) throws IOException {
+    List<byte[]> read = new ArrayList<>();
+    while (store.read(read, 1000) > 0) {
+      // Reads in batches until nothing is left.
+    }
+    return read.stream().map(bytes -> new String(bytes, StandardCharsets.UTF_8).split(" ")[0]).toList();
+  }
+
+  private static List<String> names(int from, int count) {
+    List<String> names = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      names.add(String.format("event-%05d", i));
+    }
+    return names;
+  }
+
+  private long segmentFiles() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(SegmentFile::isSegmentName).count();
+    }
+  }
+
+  @Test
+  void F17_recordsComeBackInOrderAcrossSegmentsAndEachSegmentIsDeletedOnceAllOfItIsConfirmed() throws Exception {
+    try (SpillStore store = open(1 << 20)) { // 64 KiB segments
+      assertEquals(5000, store.append(events(0, 5000)));
+      assertTrue(segmentFiles() > 5, "several segments: " + segmentFiles());
+      List<String> read = readAll(store);
+      assertEquals(names(0, 5000), read);
+      assertFalse(store.hasUnread());
+      store.confirm(2500);
+      assertEquals(2500, store.pendingRecords());
+      long halfway = segmentFiles();
+      store.confirm(2500);
+      assertEquals(0, store.pendingRecords());
+      assertEquals(0, segmentFiles(), "all sent: no segment left (" + halfway + " at half)");
+      assertEquals(0, store.bytesOnDisk());
+      assertEquals(3, store.append(events(5000, 3)), "appends go on after everything was deleted");
+      assertEquals(names(5000, 3), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aSpillLeftByACrashIsRecoveredWholeAndItsAgeIsThatOfItsOldestEvent() throws Exception {
+    SpillStore crashed = open(1 << 20);
+    crashed.append(events(0, 300));
+    clock.addAndGet(5_000);
+    crashed.append(events(300, 300));
+    readAll(crashed); // Read but never confirmed: the process dies with them in hand.
+    crashed.confirm(100);
+    crashed.close(); // Releases the lock as the death of the process would; no checkpoint written.
+
+    try (SpillStore store = open(1 << 20)) {
+      assertTrue(store.damage().isEmpty(), store.damage().toString());
+      assertEquals(600, store.pendingRecords(), "without a clean close, a partly sent segment goes again");
+      assertEquals(1_000_000, store.oldestPendingMillis());
+      assertEquals(names(0, 600), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aCleanCloseKeepsWhatWasNotSentWithOlderRecordsFirstAndTheNextRunSendsNothingTwice() throws Exception {
+    SpillStore first = open(1 << 20);
+    first.append(events(10, 90));
+    readAll(first);
+    first.confirm(40); // event-10 .. event-49 sent
+    assertEquals(0, first.closeKeeping(events(0, 10), events(100, 5)));
+
+    try (SpillStore store = open(1 << 20)) {
+      assertEquals(65, store.pendingRecords());
+      List<String> expected = new ArrayList<>(names(0, 10));
+      expected.addAll(names(50, 50));
+      expected.addAll(names(100, 5));
+      assertEquals(expected, readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aTornLastRecordIsSkippedAndReportedWithItsSizeAndEverythingBeforeItIsKept() throws Exception {
+    SpillStore crashed = open(1 << 20);
+    crashed.append(events(0, 20));
+    crashed.close();
+    Path segment;
+    try (Stream<Path> files = Files.list(directory)) {
+      segment = files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
+    }
+    long size = Files.size(segment);
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      channel.truncate(size - 30); // The last write was cut off.
+    }
+
+    try (SpillStore store = open(1 << 20)) {
+      assertEquals(19, store.pendingRecords());
+      assertEquals(1, store.damage().size());
+      assertEquals(size - 30 - (8 + 19 * RECORD_BYTES), store.damage().get(0).skippedBytes());
+      assertEquals("a record cut short", store.damage().get(0).why());
+      assertEquals(names(0, 19), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aCorruptLastRecordFailsItsChecksumAndIsSkipped() throws Exception {
+    SpillStore crashed = open(1 << 20);
+    crashed.append(events(0, 20));
+    crashed.close();
+    Path segment;
+    try (Stream<Path> files = Files.list(directory)) {
+      segment = files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
+    }
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(new byte[] {'#'}), Files.size(segment) - 5);
+    }
+
+    try (SpillStore store = open(1 << 20)) {
+      assertEquals(19, store.pendingRecords());
+      assertEquals("a checksum mismatch", store.damage().get(0).why());
+      assertEquals(RECORD_BYTES, store.damage().get(0).skippedBytes());
+      assertEquals(names(0, 19), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_atMaxSpillSizeTheNewestAreRefusedAndTheSpillNeverGrowsBeyondIt() throws Exception {
+    try (SpillStore store = open(64 << 10)) {
+      int appended = store.append(events(0, 1000));
+      assertTrue(appended > 400 && appended < 1000, "appended " + appended);
+      assertTrue(store.bytesOnDisk() <= 64 << 10, "bytes " + store.bytesOnDisk());
+      assertEquals(0, store.append(events(1000, 1)));
+      assertEquals(names(0, appended), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_oneOwnerPerDirectory() throws Exception {
+    try (SpillStore owner = open(1 << 20)) {
+      SpillStore.LockedException refused = assertThrows(SpillStore.LockedException.class, () -> open(1 << 20));
+      assertTrue(refused.getMessage().contains(directory.toString()), refused.getMessage());
+    }
+    open(1 << 20).close(); // Free again once the owner closed.
+  }
+}
