@@ -95,6 +95,9 @@ final class SenderLoop implements Runnable {
     session = connector.adoptHandedOverPrimary(session);
     if (session == null) {
       session = connector.connect();
+      if (session == null && spill != null) {
+        spill.spillWhileDisconnected();
+      }
     } else if (outbox.isEmpty() && fillOutbox() == 0) {
       idle();
     } else {

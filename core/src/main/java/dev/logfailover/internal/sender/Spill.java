@@ -103,6 +103,19 @@ final class Spill implements Outbox.RecordSource {
     return true;
   }
 
+  /**
+   * From the sender, when it has no connection: every record queued from now on goes to disk at
+   * once, rather than once the queue is half full, so that a burst finds the whole queue free.
+   */
+  void spillWhileDisconnected() {
+    if (!spilling) {
+      synchronized (this) {
+        spilling = true;
+      }
+      LockSupport.unpark(writer);
+    }
+  }
+
   /** From a logging thread, after it queued a record: wakes the writer if it sleeps and is needed. */
   void afterQueued() {
     if (writerAsleep && (spilling || queue.isHalfFull())) {

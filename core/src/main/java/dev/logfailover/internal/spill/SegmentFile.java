@@ -40,7 +40,6 @@ final class SegmentFile {
   private long end;
   private boolean writable;
   private final CRC32C crc = new CRC32C();
-  private ByteBuffer writeBuffer = ByteBuffer.allocate(64 << 10);
 
   private SegmentFile(Path file, long sequence, FileChannel channel, long end, boolean writable) {
     this.file = file;
@@ -148,21 +147,29 @@ final class SegmentFile {
     return new Scan(records, size - offset, why);
   }
 
-  /** Appends {@code records}, each stamped {@code millis}; returns the bytes written. */
-  long append(List<byte[]> records, long millis, boolean sync) throws IOException {
+  /**
+   * Appends {@code records}, each stamped {@code millis}, through {@code buffer} (direct, so that
+   * the channel writes it without a copy); returns the bytes written.
+   */
+  long append(List<byte[]> records, long millis, boolean sync, ByteBuffer buffer) throws IOException {
     long start = end;
     long position = end;
+    buffer.clear();
     for (byte[] record : records) {
-      if (writeBuffer.remaining() < RECORD_HEADER_BYTES + record.length) {
-        position += flush(position);
-        if (writeBuffer.capacity() < RECORD_HEADER_BYTES + record.length) {
-          writeBuffer = ByteBuffer.allocate(RECORD_HEADER_BYTES + record.length);
-        }
+      if (buffer.remaining() < RECORD_HEADER_BYTES) {
+        position += flush(buffer, position);
       }
-      writeBuffer.putInt(record.length).putInt(checksum(millis, record, 0, record.length)).putLong(millis)
-          .put(record);
+      buffer.putInt(record.length).putInt(checksum(millis, record, 0, record.length)).putLong(millis);
+      for (int from = 0; from < record.length; ) {
+        if (!buffer.hasRemaining()) {
+          position += flush(buffer, position);
+        }
+        int length = Math.min(buffer.remaining(), record.length - from);
+        buffer.put(record, from, length);
+        from += length;
+      }
     }
-    position += flush(position);
+    position += flush(buffer, position);
     if (sync) {
       channel.force(false);
     }
@@ -170,11 +177,11 @@ final class SegmentFile {
     return end - start;
   }
 
-  private int flush(long position) throws IOException {
-    writeBuffer.flip();
-    int bytes = writeBuffer.remaining();
-    writeFully(channel, writeBuffer, position);
-    writeBuffer.clear();
+  private int flush(ByteBuffer buffer, long position) throws IOException {
+    buffer.flip();
+    int bytes = buffer.remaining();
+    writeFully(channel, buffer, position);
+    buffer.clear();
     return bytes;
   }
 

@@ -68,6 +68,7 @@ public final class SpillStore implements Closeable {
   /** End offsets of the records read and not yet confirmed, oldest first, with their segments. */
   private final ArrayDeque<Position> readNotConfirmed = new ArrayDeque<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(256 << 10);
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 << 10);
   private boolean closed;
 
   private record Position(SegmentFile segment, long offset) {}
@@ -198,7 +199,7 @@ public final class SpillStore implements Closeable {
         }
         break; // The spill is full.
       }
-      bytesOnDisk += segment.append(records.subList(appended, appended + fitting), now, sync);
+      bytesOnDisk += segment.append(records.subList(appended, appended + fitting), now, sync, writeBuffer);
       pendingRecords += fitting;
       appended += fitting;
       if (segment.end() >= segmentBytes) {
@@ -370,7 +371,8 @@ public final class SpillStore implements Closeable {
       return records.size();
     }
     SegmentFile first = SegmentFile.create(directory, segments.get(0).sequence() - 1, sync);
-    bytesOnDisk += first.end() + first.append(records.subList(0, fitting), clockMillis.getAsLong(), sync);
+    bytesOnDisk += first.end() + first.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
+        writeBuffer);
     first.sealForWriting();
     segments.add(0, first);
     pendingRecords += fitting;

@@ -182,4 +182,26 @@ class SpillEngineTest {
       second.stop();
     }
   }
+
+  @Test
+  void F17_aHandOffLeavesTheBacklogInTheSpillAndTheSuccessorOnTheSameDirectorySendsItFirst() throws Exception {
+    fixture = new SenderFixture(1);
+    fixture.server(0).stop();
+    fixture.start(spilling(1000).build());
+    fixture.sendEvents(3_000);
+    Await.until(() -> fixture.sender.status().spilledEvents() + fixture.sender.status().queuedEvents() == 3_000,
+        () -> "held; " + fixture.sender.status());
+
+    Engine successor = fixture.newEngine(spilling(1000).build(), fixture.scheduler);
+    List<byte[]> handed = fixture.sender.handOff();
+    assertEquals(List.of(), handed, "the predecessor kept its backlog in the spill");
+    assertEquals(0, fixture.sender.status().eventsDropped());
+    successor.carryOver(handed);
+    fixture.sender = successor;
+    successor.start();
+    assertEquals(List.of("spillRecovered 3000"), fixture.listener.events("spillRecovered"));
+    fixture.sendEvents(10);
+    primaryBackUntil(3_010);
+    assertEquals(numbered(0, 3_010), fixture.server(0).records());
+  }
 }
