@@ -45,6 +45,7 @@ public final class Benchmarks {
     IdleCostBenchmark.run();
     TailLatencyBenchmark.run();
     RsyslogBenchmark.run();
+    SpillBenchmark.run();
   }
 
   private static void compare(String encoder, int threads) throws Exception {

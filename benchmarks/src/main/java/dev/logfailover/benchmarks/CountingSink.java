@@ -19,9 +19,14 @@ final class CountingSink implements AutoCloseable {
   private volatile Socket current;
 
   CountingSink() throws IOException {
+    this(0);
+  }
+
+  /** A sink on loopback {@code port}; 0 for any free one. */
+  CountingSink(int port) throws IOException {
     listener = new ServerSocket();
     listener.setReuseAddress(true);
-    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     Thread acceptor = new Thread(this::accept, "sink-" + port());
     acceptor.setDaemon(true);
     acceptor.start();

@@ -506,6 +506,33 @@ class FaultMatrixTest {
     assertThat(outcome.dropped()).as("10 s of events fit in the queue").isZero();
   }
 
+  @Order(13)
+  @ParameterizedTest(name = "all down 60 s with a spill, then back: {0} over {1}")
+  @CsvSource({"logback,tcp", "log4j2,tcp", "logback,relp", "log4j2,relp"})
+  void allDownSixtySecondsWithASpill(String framework, String transport) throws Exception {
+    Collector primary = collector(transport, "primary");
+    Collector failover1 = collector(transport, "failover1");
+    // Down before the first event: no collector dies holding events, so whatever is missing would be the spill's.
+    primary.stop();
+    failover1.stop();
+    AppenderDriver driver = driver(framework);
+    Setup setup = setup(transport, "127.0.0.1", primary.port, failover1).option("queueSize", "8192")
+        .option("spillDirectory", directory.resolve("spill").toString());
+    long[] spilledWhileDown = new long[1];
+    Step bothBack = () -> {
+      spilledWhileDown[0] = driver.status().spilledEvents();
+      primary.restart();
+      failover1.restart();
+    };
+    Outcome outcome = run(driver, setup, Duration.ofSeconds(62), NOTHING, bothBack, Duration.ofSeconds(61));
+    record("all collectors down 60 s (from the start), spill on, default queue (8192)", transport, framework, outcome,
+        "lost 0, dropped 0: the spill holds what the queue cannot, and sends it in order");
+    assertCommon(transport, outcome);
+    assertThat(spilledWhileDown[0]).as("on disk when the collectors came back").isGreaterThan(8192);
+    assertThat(outcome.dropped()).isZero();
+    assertThat(outcome.lost()).isZero();
+  }
+
   /** A TLS collector for {@code transport} presenting a certificate for {@code certifiedName}, requiring ours. */
   private Collector tlsCollector(String transport, String name, Authority authority, String certifiedName)
       throws Exception {

@@ -19,9 +19,9 @@ import java.util.function.LongSupplier;
  * the head of the queue to the {@link SpillStore}, and keeps doing so until the sender has read
  * back everything spilled; meanwhile the sender reads from the spill, not the queue. Records thus
  * leave in the order they were logged: everything on disk is older than the queue's head. The
- * logging threads never touch the disk; they only wake the writer when it sleeps ({@link
- * #afterQueued()}: a volatile read otherwise), so a caller waits on the disk no longer than on a
- * full queue.
+ * logging threads never touch the disk; they only wake the writer when the queue is half full
+ * ({@link #afterQueued()}: a volatile read otherwise), so a caller waits on the disk no longer than
+ * on a full queue.
  *
  * <p>Which source a batch came from is remembered, so that records released by the transport
  * (F14) confirm the spilled ones ({@link #released}), which deletes spent segments; and so that at
@@ -36,6 +36,8 @@ final class Spill implements Outbox.RecordSource {
   /** Records the writer moves at a time. */
   private static final int MAX_MOVE = 4096;
   private static final long WRITER_STOP_WAIT_MILLIS = 2_000;
+  /** While spilling, how often the writer looks at the queue (and the most a crash takes from it). */
+  private static final long SPILLING_LOOK_NANOS = 1_000_000;
 
   private final RecordQueue queue;
   private final SpillSettings settings;
@@ -96,7 +98,9 @@ final class Spill implements Outbox.RecordSource {
     } catch (IOException e) {
       drops.dropNotSpilled(carriedOver.size(), "the spill could not be written: " + e);
     }
-    spilling = store.pendingRecords() > 0;
+    // Until the sender, connected, first finds the spill empty: a start with every server down
+    // (or with a recovered spill, which must go first) spills from the first event.
+    spilling = true;
     writer = new Thread(this::moveWhileNeeded, threadName);
     writer.setDaemon(true);
     writer.start();
@@ -116,9 +120,13 @@ final class Spill implements Outbox.RecordSource {
     }
   }
 
-  /** From a logging thread, after it queued a record: wakes the writer if it sleeps and is needed. */
+  /**
+   * From a logging thread, after it queued a record: wakes the writer if it sleeps and the queue is
+   * half full. While spilling, the writer looks every millisecond instead, so that a steady stream
+   * of events costs the callers no system call each.
+   */
   void afterQueued() {
-    if (writerAsleep && (spilling || queue.isHalfFull())) {
+    if (writerAsleep && queue.isHalfFull()) {
       writerAsleep = false;
       LockSupport.unpark(writer);
     }
@@ -134,7 +142,11 @@ final class Spill implements Outbox.RecordSource {
       if (!writerHasWork()) {
         writerAsleep = true;
         if (!closing && !writerHasWork()) {
-          LockSupport.park(this);
+          if (spilling) {
+            LockSupport.parkNanos(this, SPILLING_LOOK_NANOS);
+          } else {
+            LockSupport.park(this);
+          }
         }
         writerAsleep = false;
         continue;
