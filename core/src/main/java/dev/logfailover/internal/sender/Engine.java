@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Engine {
   /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
   private static final long ABORT_GRACE_MILLIS = 200;
+  private static final long ABORT_GRACE_WITH_SPILL_MILLIS = 3_000;
   /** A hand-off ends every wait on a connection; only a blocking connect waits this long for an interrupt. */
   private static final long HAND_OFF_WAIT_MILLIS = 100;
   /** Records the sender takes from the queue at a time. */
@@ -288,7 +289,8 @@ public final class Engine {
       senderThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       if (senderThread.isAlive()) {
         control.abort();
-        senderThread.join(ABORT_GRACE_MILLIS);
+        // With a spill the sender's last act is writing what it could not send to disk: let it.
+        senderThread.join(spillInUse != null ? ABORT_GRACE_WITH_SPILL_MILLIS : ABORT_GRACE_MILLIS);
       }
     } catch (InterruptedException e) {
       control.abort();

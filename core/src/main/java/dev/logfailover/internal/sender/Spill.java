@@ -114,6 +114,7 @@ final class Spill implements Outbox.RecordSource {
   void spillWhileDisconnected() {
     if (!spilling) {
       synchronized (this) {
+        store.startNewRun();
         spilling = true;
       }
       LockSupport.unpark(writer);
@@ -157,7 +158,10 @@ final class Spill implements Outbox.RecordSource {
         if (closing) {
           break;
         }
-        spilling = true;
+        if (!spilling) {
+          store.startNewRun();
+          spilling = true;
+        }
         queue.drainTo(moving, MAX_MOVE);
         try {
           kept = store.append(moving);
@@ -176,7 +180,7 @@ final class Spill implements Outbox.RecordSource {
   public synchronized int drainTo(List<byte[]> into, int maxRecords) {
     if (spilling) {
       try {
-        int read = store.read(into, maxRecords);
+        int read = withoutInterrupt(() -> store.read(into, maxRecords));
         if (read > 0) {
           handedOut(true, read);
           return read;
@@ -216,7 +220,11 @@ final class Spill implements Outbox.RecordSource {
     }
     if (disk > 0) {
       try {
-        store.confirm(disk);
+        int confirming = disk;
+        withoutInterrupt(() -> {
+          store.confirm(confirming);
+          return null;
+        });
       } catch (IOException e) {
         listener.spillUnavailable(directory, "a sent segment cannot be deleted (" + e + ")");
       }
@@ -236,34 +244,65 @@ final class Spill implements Outbox.RecordSource {
   int close(List<byte[]> unreleased) {
     closing = true;
     LockSupport.unpark(writer);
+    // An aborted stop interrupted the sender; the writer, never interrupted, ends at its next look.
+    boolean interrupted = Thread.interrupted();
     try {
       writer.join(WRITER_STOP_WAIT_MILLIS);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    List<byte[]> older = new ArrayList<>();
-    List<byte[]> newer = new ArrayList<>();
-    int index = 0;
-    boolean diskSeen = false;
-    for (Run run : handedOut) {
-      diskSeen |= run.fromDisk;
-      if (!run.fromDisk) {
-        (diskSeen ? newer : older).addAll(unreleased.subList(index, Math.min(unreleased.size(), index + run.count)));
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      index += run.count;
+    }
+    // Each run of records the sender took from memory goes back after the spilled records it followed.
+    List<SpillStore.Held> held = new ArrayList<>();
+    int index = 0;
+    int readBefore = 0;
+    for (Run run : handedOut) {
+      int end = Math.min(unreleased.size(), index + run.count);
+      if (run.fromDisk) {
+        readBefore += end - index;
+      } else if (end > index) {
+        held.add(new SpillStore.Held(readBefore, new ArrayList<>(unreleased.subList(index, end))));
+      }
+      index = end;
     }
     handedOut.clear();
+    List<byte[]> newest = new ArrayList<>();
     synchronized (this) {
-      queue.drainTo(newer, Integer.MAX_VALUE);
+      queue.drainTo(newest, Integer.MAX_VALUE);
       try {
-        int lost = store.closeKeeping(older, newer);
+        int lost = withoutInterrupt(() -> store.closeKeeping(held, newest));
         if (store.pendingRecords() > 0) {
           listener.spillKept(directory, store.pendingRecords());
         }
         return lost;
       } catch (IOException e) {
         listener.spillUnavailable(directory, "it could not be closed (" + e + ")");
-        return older.size() + newer.size();
+        return held.stream().mapToInt(run -> run.records().size()).sum() + newest.size();
+      }
+    }
+  }
+
+  /** Disk I/O that needs a thread of ours to be left alone, or an interrupted sender would lose it. */
+  @FunctionalInterface
+  private interface DiskAction<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} with the sender's interrupt (an aborted stop or hand-off) held back: a
+   * FileChannel closes itself when its thread is interrupted during I/O, which would take the spill
+   * down just when it has to keep what was not sent. The interrupt is restored afterwards.
+   */
+  private static <T> T withoutInterrupt(DiskAction<T> action) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      return action.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -26,7 +26,9 @@ final class SegmentFile {
   static final int HEADER_BYTES = MAGIC.length;
   static final int RECORD_HEADER_BYTES = 16;
   /** New spills start numbering here, leaving room below for segments written before the first. */
-  static final long FIRST_SEQUENCE = 1_000_000_000L;
+  static final long FIRST_SEQUENCE = 1L << 40;
+  /** Between two segments appended one after the other: room for segments put between them at a stop. */
+  static final long SEQUENCE_STEP = 1L << 20;
   private static final String SUFFIX = ".seg";
 
   /** What a scan of a recovered segment found. */

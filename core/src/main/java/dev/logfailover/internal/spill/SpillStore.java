@@ -141,7 +141,7 @@ public final class SpillStore implements Closeable {
       if (confirmed == null) {
         confirmed = new Position(segment, segment.start());
       }
-      nextSequence = segment.sequence() + 1;
+      nextSequence = segment.sequence() + SegmentFile.SEQUENCE_STEP;
     }
     Files.deleteIfExists(directory.resolve(CHECKPOINT_FILE));
     if (confirmed == null) {
@@ -221,7 +221,8 @@ public final class SpillStore implements Closeable {
   }
 
   private SegmentFile newSegment() throws IOException {
-    SegmentFile segment = SegmentFile.create(directory, nextSequence++, sync);
+    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync);
+    nextSequence += SegmentFile.SEQUENCE_STEP;
     segments.add(segment);
     bytesOnDisk += segment.end();
     if (confirmed == null) {
@@ -327,22 +328,45 @@ public final class SpillStore implements Closeable {
     }
   }
 
+  /** Records the sender held from memory, and how many of the records it read from here precede them. */
+  public record Held(int afterReadRecords, List<byte[]> records) {}
+
   /**
-   * Closes the spill, keeping what was not sent for the next start: {@code older} (records the
-   * sender held that are older than everything spilled) go before the spill's pending records,
-   * {@code newer} after them. Returns how many of them did not fit (maxSpillSize). Records read and
-   * not confirmed stay pending. Nothing pending: the directory is left with no segment.
+   * Starts a new segment for the next record appended: called when spilling begins again after the
+   * sender had read everything, so that records the sender took from memory meanwhile can be put
+   * back between the two runs at a stop ({@link #closeKeeping}).
    */
-  public synchronized int closeKeeping(List<byte[]> older, List<byte[]> newer) throws IOException {
-    if (closed) {
-      return older.size() + newer.size();
+  public synchronized void startNewRun() {
+    if (!segments.isEmpty()) {
+      rollOver();
     }
+  }
+
+  /**
+   * Closes the spill, keeping what was not sent for the next start, in order: each of {@code held}
+   * goes right after the read records that preceded it in the sender's hands (before everything
+   * pending when none did), and {@code newest} at the end. Returns how many did not fit
+   * ({@code maxSpillSize}). Records read and not confirmed stay pending. Nothing pending: the
+   * directory is left with no segment.
+   */
+  public synchronized int closeKeeping(List<Held> held, List<byte[]> newest) throws IOException {
     int lost = 0;
+    for (Held run : held) {
+      lost += run.records().size();
+    }
+    if (closed) {
+      return lost + newest.size();
+    }
     try {
-      if (!older.isEmpty()) {
-        lost += prepend(older);
+      List<Position> read = new ArrayList<>(readNotConfirmed);
+      for (int i = held.size() - 1; i >= 0; i--) {
+        // From the last, so that each insertion finds the segments before it as they were.
+        Held run = held.get(i);
+        int before = Math.min(run.afterReadRecords(), read.size());
+        SegmentFile after = before == 0 ? null : read.get(before - 1).segment();
+        lost -= insert(after, run.records());
       }
-      lost += newer.size() - append(newer);
+      lost += newest.size() - append(newest);
       if (pendingRecords > 0 && confirmed != null) {
         Files.writeString(directory.resolve(CHECKPOINT_FILE),
             confirmed.segment().sequence() + " " + confirmed.offset() + "\n", StandardCharsets.US_ASCII);
@@ -353,10 +377,13 @@ public final class SpillStore implements Closeable {
     return lost;
   }
 
-  /** Writes {@code records} into a new segment before the first one; returns how many did not fit. */
-  private int prepend(List<byte[]> records) throws IOException {
+  /**
+   * Writes {@code records} into a new segment right after {@code after} (before the first segment
+   * when null), numbered between its neighbours; returns how many were kept.
+   */
+  private int insert(SegmentFile after, List<byte[]> records) throws IOException {
     if (segments.isEmpty()) {
-      return records.size() - append(records);
+      return append(records);
     }
     long room = maxBytes - bytesOnDisk - SegmentFile.HEADER_BYTES;
     int fitting = 0;
@@ -368,15 +395,21 @@ public final class SpillStore implements Closeable {
       fitting++;
     }
     if (fitting == 0) {
-      return records.size();
+      return 0;
     }
-    SegmentFile first = SegmentFile.create(directory, segments.get(0).sequence() - 1, sync);
-    bytesOnDisk += first.end() + first.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
+    int index = after == null ? 0 : segments.indexOf(after) + 1;
+    long sequence = after == null ? segments.get(0).sequence() - 1 : after.sequence() + 1;
+    if (index < segments.size() && sequence >= segments.get(index).sequence()) {
+      throw new IOException("no room between spill segments " + after.sequence() + " and "
+          + segments.get(index).sequence());
+    }
+    SegmentFile inserted = SegmentFile.create(directory, sequence, sync);
+    bytesOnDisk += inserted.end() + inserted.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
         writeBuffer);
-    first.sealForWriting();
-    segments.add(0, first);
+    inserted.sealForWriting();
+    segments.add(index, inserted);
     pendingRecords += fitting;
-    return records.size() - fitting;
+    return fitting;
   }
 
   @Override

@@ -127,7 +127,7 @@ class SpillEngineTest {
     Await.until(() -> fixture.sender.status().spilledEvents() + fixture.sender.status().queuedEvents() == 3_000,
         () -> "held; " + fixture.sender.status());
     fixture.sender.stop();
-    assertEquals(0, fixture.sender.status().eventsDropped(), fixture.sender.status().toString());
+    assertEquals(0, fixture.sender.status().eventsDropped(), fixture.sender.status() + "; " + fixture.listener.describe());
     assertEquals(List.of("spillKept 3000"), fixture.listener.events("spillKept"));
 
     Engine next = fixture.newEngine(spilling(1000).build(), fixture.scheduler);
