@@ -49,6 +49,8 @@ public final class FakeServer implements AutoCloseable {
   private final List<Accepted> connections = new ArrayList<>();
   private volatile Behaviour behaviour = Behaviour.READ;
   private ServerSocket listener;
+  /** The thread accepting on {@link #listener}; guarded by this. */
+  private Thread acceptorThread;
   /** The identity presented to connections accepted from now on; null for plain TCP. */
   private volatile SSLContext tls;
   private final Object readGate = new Object();
@@ -210,8 +212,29 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /** Refuses new connections and goes on serving those it has; {@link #restart()} listens again. */
-  public synchronized void stopListening() {
-    closeQuietly(listener);
+  public void stopListening() {
+    closeListener();
+  }
+
+  /**
+   * Closes the listening socket and waits until it is gone. Closing a ServerSocket that a thread
+   * is blocked accepting on only marks it: the kernel's listening socket lives until that thread
+   * wakes up, and meanwhile it completes handshakes, so a client that connects at once is accepted
+   * and then reset. (It made "refused" tests fail rarely: F4 connected to a stopped primary.)
+   */
+  private void closeListener() {
+    Thread acceptor;
+    synchronized (this) {
+      closeQuietly(listener);
+      acceptor = acceptorThread;
+    }
+    if (acceptor != null && acceptor != Thread.currentThread()) {
+      try {
+        acceptor.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private synchronized int listen(int wantedPort) throws IOException {
@@ -221,6 +244,7 @@ public final class FakeServer implements AutoCloseable {
     listener = socket;
     Thread acceptor = new Thread(() -> acceptLoop(socket), "fake-" + name + "-acceptor");
     acceptor.setDaemon(true);
+    acceptorThread = acceptor;
     acceptor.start();
     return socket.getLocalPort();
   }
@@ -446,17 +470,19 @@ public final class FakeServer implements AutoCloseable {
   }
 
   /** Stops listening (new connects are refused) and closes every connection with a FIN. */
-  public synchronized void stop() {
-    closeQuietly(listener);
+  public void stop() {
+    closeListener();
     closeConnections();
     resumeReading(); // Paused readers find their sockets closed and end.
   }
 
   /** Stops listening and resets every connection (RST), as a killed process's kernel does. */
-  public synchronized void kill() {
-    closeQuietly(listener);
-    for (Accepted connection : connections) {
-      resetQuietly(connection.socket);
+  public void kill() {
+    closeListener();
+    synchronized (this) {
+      for (Accepted connection : connections) {
+        resetQuietly(connection.socket);
+      }
     }
     resumeReading(); // Paused readers find their sockets reset and end.
   }
