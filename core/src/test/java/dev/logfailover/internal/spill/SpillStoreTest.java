@@ -134,15 +134,19 @@ class SpillStoreTest {
     }
   }
 
-  @Test
-  void F17_aTornLastRecordIsSkippedAndReportedWithItsSizeAndEverythingBeforeItIsKept() throws Exception {
+  /** The one segment a run that spilled event-00000 .. event-00019 and died left behind. */
+  private Path twentyEventsLeftByACrash() throws IOException {
     SpillStore crashed = open(1 << 20);
     crashed.append(events(0, 20));
     crashed.close();
-    Path segment;
     try (Stream<Path> files = Files.list(directory)) {
-      segment = files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
+      return files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
     }
+  }
+
+  @Test
+  void F17_aTornLastRecordIsSkippedAndReportedWithItsSizeAndEverythingBeforeItIsKept() throws Exception {
+    Path segment = twentyEventsLeftByACrash();
     long size = Files.size(segment);
     try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
       channel.truncate(size - 30); // The last write was cut off.
@@ -159,13 +163,7 @@ class SpillStoreTest {
 
   @Test
   void F17_aCorruptLastRecordFailsItsChecksumAndIsSkipped() throws Exception {
-    SpillStore crashed = open(1 << 20);
-    crashed.append(events(0, 20));
-    crashed.close();
-    Path segment;
-    try (Stream<Path> files = Files.list(directory)) {
-      segment = files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
-    }
+    Path segment = twentyEventsLeftByACrash();
     try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
       channel.write(ByteBuffer.wrap(new byte[] {'#'}), Files.size(segment) - 5);
     }
