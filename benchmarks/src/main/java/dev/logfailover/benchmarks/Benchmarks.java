@@ -64,17 +64,17 @@ public final class Benchmarks {
     String of(int port);
   }
 
-  private static String plainSocket(int port, String encoder) {
+  static String plainSocket(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"dev.logfailover.benchmarks.BufferedSocketAppender\"><port>" + port
         + "</port><immediateFlush>false</immediateFlush>" + encoder + "</appender>";
   }
 
-  private static String logstash(int port, String encoder) {
+  static String logstash(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"net.logstash.logback.appender.LogstashTcpSocketAppender\"><destination>127.0.0.1:"
         + port + "</destination><appendTimeout>-1</appendTimeout>" + encoder + "</appender>";
   }
 
-  private static String ours(int port, String encoder) {
+  static String ours(int port, String encoder) {
     return "<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\"><host>127.0.0.1</host><port>"
         + port + "</port><overflowPolicy>block</overflowPolicy><maxBlock>1 minute</maxBlock>" + encoder + "</appender>";
   }
