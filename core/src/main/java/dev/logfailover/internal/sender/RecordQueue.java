@@ -4,7 +4,6 @@ import dev.logfailover.internal.transport.Outbox;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bounded queue between the logging threads and the sender (F9, F13): at most {@code
@@ -17,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * sender (and from a stopping or handing-off thread once the sender ended).
  */
 final class RecordQueue implements Outbox.RecordSource {
-  /** While the byte bound is reached under {@code block}, a caller looks again this often. */
-  private static final long BYTES_RECHECK_NANOS = 100_000;
+  /** Under {@code block}, a caller waiting for room looks again at least this often. */
+  private static final long ROOM_RECHECK_NANOS = 1_000_000;
 
   /** The occupancy word: records above this many bits, bytes below. */
   private static final int RECORD_SHIFT = 40;
@@ -32,6 +31,9 @@ final class RecordQueue implements Outbox.RecordSource {
   private final long maxBytes;
   /** Records reserved, shifted by {@link #RECORD_SHIFT}, plus bytes reserved. */
   private final AtomicLong occupancy = new AtomicLong();
+  /** Callers under {@code block} wait on it for a drain to make room; guarded by it. */
+  private final Object roomFreed = new Object();
+  private volatile int waitingForRoom;
 
   RecordQueue(int maxRecords, long maxBytes) {
     if (maxRecords > MAX_RECORDS || maxBytes > MAX_BYTES) {
@@ -58,7 +60,11 @@ final class RecordQueue implements Outbox.RecordSource {
     return false;
   }
 
-  /** Queues {@code record}, waiting up to {@code timeoutNanos} for room under both bounds. */
+  /**
+   * Queues {@code record}, waiting up to {@code timeoutNanos} for room under both bounds. A waiting
+   * caller is woken by the drain that makes room ({@link #drainTo}), and looks again at least every
+   * {@code ROOM_RECHECK_NANOS} in any case.
+   */
   boolean offer(byte[] record, long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     while (!reserve(record.length)) {
@@ -66,9 +72,17 @@ final class RecordQueue implements Outbox.RecordSource {
       if (remaining <= 0) {
         return false;
       }
-      LockSupport.parkNanos(this, Math.min(remaining, BYTES_RECHECK_NANOS));
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
+      synchronized (roomFreed) {
+        waitingForRoom++;
+        try {
+          // Announced, then looked: a drain that freed room before this sees the announcement.
+          if (!hasRoomFor(record.length)) {
+            long wait = Math.min(remaining, ROOM_RECHECK_NANOS);
+            roomFreed.wait(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        } finally {
+          waitingForRoom--;
+        }
       }
     }
     if (records.offer(record)) {
@@ -87,6 +101,11 @@ final class RecordQueue implements Outbox.RecordSource {
     return false;
   }
 
+  private boolean hasRoomFor(int length) {
+    long now = occupancy.get() + room(length);
+    return (now & BYTES_MASK) <= maxBytes && (now >>> RECORD_SHIFT) <= maxRecords;
+  }
+
   /** Half of either bound is taken: the sender is falling behind, and a spill should begin (F17). */
   boolean isHalfFull() {
     long now = occupancy.get();
@@ -102,6 +121,11 @@ final class RecordQueue implements Outbox.RecordSource {
       freed += room(into.get(i).length);
     }
     occupancy.addAndGet(-freed);
+    if (taken > 0 && waitingForRoom > 0) {
+      synchronized (roomFreed) {
+        roomFreed.notifyAll();
+      }
+    }
     return taken;
   }
 
