@@ -4,39 +4,29 @@ import dev.logfailover.SpillSettings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
- * The spill's files (F17): an ordered run of segment files in one directory, records appended at
- * the end, read from the front, and deleted once every record in a segment was confirmed sent.
- * The format is in the README ("Spill format"): each segment starts with {@link SegmentFile#MAGIC},
- * then records of {@code length, CRC32C, written-at millis, bytes}. At open, a spill left by an
- * earlier run is scanned: its records are pending again, and a torn or corrupt tail is skipped and
- * reported ({@link #damage()}). A clean {@link #close} writes a checkpoint of how far the first
- * segment was sent, so that the next run does not send it again.
+ * The spill on disk (F17): records appended at the end of a {@link SegmentChain}, read from the
+ * front, and confirmed once sent, which deletes every segment all of whose records are. The format
+ * is in the README ("Spill format"). At open, a spill left by an earlier run is scanned: its
+ * records are pending again, and a torn or corrupt tail is skipped and reported ({@link
+ * #damage()}). A clean {@link #close} writes a {@link Checkpoint} of how far the first segment was
+ * sent, so that the next run does not send it again.
  *
- * <p>A lock file held from {@link #open} to {@link #close} keeps a second process (or appender)
- * off the directory.
+ * <p>A {@link DirectoryLock} held from {@link #open} to {@link #close} keeps a second process (or
+ * appender) off the directory.
  *
  * <p>Thread-safe: every method holds this object's monitor, so the spill's writer thread and the
  * sender thread each see the other's changes whole; disk I/O happens under it.
  */
 public final class SpillStore implements Closeable {
-  static final String LOCK_FILE = "lock";
-  static final String CHECKPOINT_FILE = "checkpoint";
 
   /** What recovery skipped in one segment file: its size in bytes and why. */
   public record Damage(Path file, long skippedBytes, String why) {}
@@ -49,17 +39,9 @@ public final class SpillStore implements Closeable {
   }
 
   private final Path directory;
-  private final long maxBytes;
-  private final boolean sync;
-  private final long segmentBytes;
-  private final LongSupplier clockMillis;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
-  /** Oldest first; the last is the one appended to. */
-  private final List<SegmentFile> segments = new ArrayList<>();
+  private final DirectoryLock lock;
+  private final SegmentChain segments;
   private final List<Damage> damage = new ArrayList<>();
-  private long nextSequence;
-  private long bytesOnDisk;
   /** Records not yet confirmed sent (read or not). */
   private long pendingRecords;
   /** The first record not confirmed; the first record not read. */
@@ -68,20 +50,14 @@ public final class SpillStore implements Closeable {
   /** End offsets of the records read and not yet confirmed, oldest first, with their segments. */
   private final ArrayDeque<Position> readNotConfirmed = new ArrayDeque<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(256 << 10);
-  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 << 10);
   private boolean closed;
 
   private record Position(SegmentFile segment, long offset) {}
 
-  private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, FileChannel lockChannel,
-      FileLock lock) {
+  private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, DirectoryLock lock) {
     this.directory = directory;
-    this.maxBytes = settings.maxSize();
-    this.sync = settings.sync() == SpillSettings.Sync.ALWAYS;
-    this.segmentBytes = Math.max(64L << 10, Math.min(16L << 20, settings.maxSize() / 16));
-    this.clockMillis = clockMillis;
-    this.lockChannel = lockChannel;
     this.lock = lock;
+    this.segments = new SegmentChain(directory, settings, clockMillis);
   }
 
   /**
@@ -93,22 +69,8 @@ public final class SpillStore implements Closeable {
    */
   public static SpillStore open(Path directory, SpillSettings settings, LongSupplier clockMillis) throws IOException {
     Files.createDirectories(directory);
-    FileChannel lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = lockChannel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException | RuntimeException e) {
-      lockChannel.close();
-      throw e;
-    }
-    if (lock == null) {
-      lockChannel.close();
-      throw new LockedException(directory + " is in use by another process or appender (its lock file is held)");
-    }
-    SpillStore store = new SpillStore(directory, settings, clockMillis, lockChannel, lock);
+    DirectoryLock lock = DirectoryLock.take(directory);
+    SpillStore store = new SpillStore(directory, settings, clockMillis, lock);
     try {
       store.recover();
     } catch (IOException | RuntimeException e) {
@@ -119,49 +81,14 @@ public final class SpillStore implements Closeable {
   }
 
   private void recover() throws IOException {
-    List<Path> files;
-    try (Stream<Path> listing = Files.list(directory)) {
-      files = listing.filter(SegmentFile::isSegmentName).sorted().toList();
-    }
-    long[] checkpoint = readCheckpoint();
-    for (Path file : files) {
-      SegmentFile segment = SegmentFile.openExisting(file);
-      long from = segment.sequence() == checkpoint[0] ? checkpoint[1] : SegmentFile.HEADER_BYTES;
-      SegmentFile.Scan scan = segment.scan(from);
-      if (scan.skippedBytes() > 0) {
-        damage.add(new Damage(file, scan.skippedBytes(), scan.why()));
-      }
-      if (scan.records() == 0) {
-        segment.delete();
-        continue;
-      }
-      segments.add(segment);
-      bytesOnDisk += segment.end();
-      pendingRecords += scan.records();
-      if (confirmed == null) {
-        confirmed = new Position(segment, segment.start());
-      }
-      nextSequence = segment.sequence() + SegmentFile.SEQUENCE_STEP;
-    }
-    Files.deleteIfExists(directory.resolve(CHECKPOINT_FILE));
-    if (confirmed == null) {
-      nextSequence = Math.max(nextSequence, SegmentFile.FIRST_SEQUENCE);
-    }
-    read = confirmed;
+    pendingRecords = segments.recover(Checkpoint.read(directory, damage), damage);
+    Checkpoint.delete(directory);
+    startFromFirstSegment();
   }
 
-  /** {sequence, offset} of the checkpoint a clean close wrote, or {-1, 0}. */
-  private long[] readCheckpoint() throws IOException {
-    try {
-      String[] parts = Files.readString(directory.resolve(CHECKPOINT_FILE), StandardCharsets.US_ASCII).trim()
-          .split(" ");
-      return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
-    } catch (NoSuchFileException e) {
-      return new long[] {-1, 0};
-    } catch (RuntimeException e) {
-      damage.add(new Damage(directory.resolve(CHECKPOINT_FILE), 0, "unreadable checkpoint, ignored: " + e));
-      return new long[] {-1, 0};
-    }
+  /** Nothing is read or confirmed yet in the first segment (or there is none). */
+  private void startFromFirstSegment() {
+    confirmed = read = segments.isEmpty() ? null : new Position(segments.first(), segments.first().start());
   }
 
   /** What recovery skipped at open; empty when the earlier run's spill was whole. */
@@ -175,65 +102,12 @@ public final class SpillStore implements Closeable {
    */
   public synchronized int append(List<byte[]> records) throws IOException {
     checkOpen();
-    long now = clockMillis.getAsLong();
-    int appended = 0;
-    while (appended < records.size()) {
-      SegmentFile segment = writableSegment();
-      int fitting = 0;
-      long bytes = 0;
-      for (int i = appended; i < records.size(); i++) {
-        long size = SegmentFile.recordBytes(records.get(i));
-        boolean roomInSpill = bytesOnDisk + bytes + size <= maxBytes;
-        boolean roomInSegment = fitting == 0 || segment.end() + bytes + size <= segmentBytes;
-        if (!roomInSpill || !roomInSegment) {
-          break;
-        }
-        bytes += size;
-        fitting++;
-      }
-      if (fitting == 0) {
-        if (segment.end() > SegmentFile.HEADER_BYTES && bytesOnDisk + SegmentFile.HEADER_BYTES
-            + SegmentFile.recordBytes(records.get(appended)) <= maxBytes) {
-          rollOver();
-          continue;
-        }
-        break; // The spill is full.
-      }
-      bytesOnDisk += segment.append(records.subList(appended, appended + fitting), now, sync, writeBuffer);
-      pendingRecords += fitting;
-      appended += fitting;
-      if (segment.end() >= segmentBytes) {
-        rollOver();
-      }
+    int appended = segments.append(records);
+    pendingRecords += appended;
+    if (confirmed == null && !segments.isEmpty()) {
+      startFromFirstSegment();
     }
     return appended;
-  }
-
-  private SegmentFile writableSegment() throws IOException {
-    SegmentFile last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
-    if (last != null && last.isWritable()) {
-      return last;
-    }
-    if (bytesOnDisk + SegmentFile.HEADER_BYTES > maxBytes) {
-      return last == null ? newSegment() : last; // append() finds no room and stops.
-    }
-    return newSegment();
-  }
-
-  private SegmentFile newSegment() throws IOException {
-    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync);
-    nextSequence += SegmentFile.SEQUENCE_STEP;
-    segments.add(segment);
-    bytesOnDisk += segment.end();
-    if (confirmed == null) {
-      confirmed = read = new Position(segment, segment.end());
-    }
-    return segment;
-  }
-
-  /** The segment appended to is full: later records go to a new one. */
-  private void rollOver() {
-    segments.get(segments.size() - 1).sealForWriting();
   }
 
   /**
@@ -246,11 +120,11 @@ public final class SpillStore implements Closeable {
     while (taken < maxRecords && read != null) {
       SegmentFile segment = read.segment();
       if (read.offset() >= segment.end()) {
-        int index = segments.indexOf(segment);
-        if (index + 1 >= segments.size()) {
+        SegmentFile next = segments.after(segment);
+        if (next == null) {
           break;
         }
-        read = new Position(segments.get(index + 1), segments.get(index + 1).start());
+        read = new Position(next, next.start());
         continue;
       }
       readBuffer.clear();
@@ -282,20 +156,18 @@ public final class SpillStore implements Closeable {
       pendingRecords--;
     }
     while (!segments.isEmpty()) {
-      SegmentFile first = segments.get(0);
+      SegmentFile first = segments.first();
       boolean allSent = confirmed.segment() != first
           || (confirmed.offset() >= first.end() && (!first.isWritable() || pendingRecords == 0));
       if (!allSent) {
         break;
       }
-      segments.remove(0);
-      bytesOnDisk -= first.end();
-      first.delete();
+      segments.deleteFirst();
       if (segments.isEmpty()) {
         confirmed = read = null;
         break;
       }
-      Position start = new Position(segments.get(0), segments.get(0).start());
+      Position start = new Position(segments.first(), segments.first().start());
       confirmed = confirmed.segment() == first ? start : confirmed;
       read = read.segment() == first ? start : read;
     }
@@ -308,7 +180,7 @@ public final class SpillStore implements Closeable {
 
   /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds). */
   public synchronized long bytesOnDisk() {
-    return bytesOnDisk;
+    return segments.bytesOnDisk();
   }
 
   /** When the oldest record not confirmed was written, in epoch millis; -1 when none is pending. */
@@ -319,7 +191,7 @@ public final class SpillStore implements Closeable {
     try {
       Position at = confirmed;
       if (at.offset() >= at.segment().end()) {
-        SegmentFile next = segments.get(segments.indexOf(at.segment()) + 1);
+        SegmentFile next = segments.after(at.segment());
         at = new Position(next, next.start());
       }
       return at.segment().writtenAtMillis(at.offset());
@@ -337,9 +209,7 @@ public final class SpillStore implements Closeable {
    * back between the two runs at a stop ({@link #closeKeeping}).
    */
   public synchronized void startNewRun() {
-    if (!segments.isEmpty()) {
-      rollOver();
-    }
+    segments.sealLast();
   }
 
   /**
@@ -364,52 +234,18 @@ public final class SpillStore implements Closeable {
         Held run = held.get(i);
         int before = Math.min(run.afterReadRecords(), read.size());
         SegmentFile after = before == 0 ? null : read.get(before - 1).segment();
-        lost -= insert(after, run.records());
+        int kept = segments.insert(after, run.records());
+        pendingRecords += kept;
+        lost -= kept;
       }
       lost += newest.size() - append(newest);
       if (pendingRecords > 0 && confirmed != null) {
-        Files.writeString(directory.resolve(CHECKPOINT_FILE),
-            confirmed.segment().sequence() + " " + confirmed.offset() + "\n", StandardCharsets.US_ASCII);
+        new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory);
       }
     } finally {
       close();
     }
     return lost;
-  }
-
-  /**
-   * Writes {@code records} into a new segment right after {@code after} (before the first segment
-   * when null), numbered between its neighbours; returns how many were kept.
-   */
-  private int insert(SegmentFile after, List<byte[]> records) throws IOException {
-    if (segments.isEmpty()) {
-      return append(records);
-    }
-    long room = maxBytes - bytesOnDisk - SegmentFile.HEADER_BYTES;
-    int fitting = 0;
-    for (byte[] record : records) {
-      room -= SegmentFile.recordBytes(record);
-      if (room < 0) {
-        break;
-      }
-      fitting++;
-    }
-    if (fitting == 0) {
-      return 0;
-    }
-    int index = after == null ? 0 : segments.indexOf(after) + 1;
-    long sequence = after == null ? segments.get(0).sequence() - 1 : after.sequence() + 1;
-    if (index < segments.size() && sequence >= segments.get(index).sequence()) {
-      throw new IOException("no room between spill segments " + after.sequence() + " and "
-          + segments.get(index).sequence());
-    }
-    SegmentFile inserted = SegmentFile.create(directory, sequence, sync);
-    bytesOnDisk += inserted.end() + inserted.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
-        writeBuffer);
-    inserted.sealForWriting();
-    segments.add(index, inserted);
-    pendingRecords += fitting;
-    return fitting;
   }
 
   @Override
@@ -419,15 +255,9 @@ public final class SpillStore implements Closeable {
     }
     closed = true;
     try {
-      for (SegmentFile segment : segments) {
-        segment.closeChannel();
-      }
+      segments.closeChannels();
     } finally {
-      try {
-        lock.release();
-      } finally {
-        lockChannel.close();
-      }
+      lock.release();
     }
   }
 

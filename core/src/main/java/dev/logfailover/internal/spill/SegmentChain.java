@@ -1,0 +1,190 @@
+package dev.logfailover.internal.spill;
+
+import dev.logfailover.SpillSettings;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The spill's segment files in order, and the bytes they take: appending at the end (a new segment
+ * when the last is full, sealed or absent), putting a segment between two at a stop, deleting the
+ * first once sent. It knows nothing of what was read or sent; {@link SpillStore} does.
+ *
+ * <p>Not thread-safe: {@link SpillStore} calls it under its monitor.
+ */
+final class SegmentChain {
+  private final Path directory;
+  private final long maxBytes;
+  private final long segmentBytes;
+  private final boolean sync;
+  private final LongSupplier clockMillis;
+  /** Oldest first; the last may be the one appended to. */
+  private final List<SegmentFile> segments = new ArrayList<>();
+  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 << 10);
+  private long nextSequence = SegmentFile.FIRST_SEQUENCE;
+  private long bytesOnDisk;
+
+  SegmentChain(Path directory, SpillSettings settings, LongSupplier clockMillis) {
+    this.directory = directory;
+    this.maxBytes = settings.maxSize();
+    this.segmentBytes = Math.max(64L << 10, Math.min(16L << 20, settings.maxSize() / 16));
+    this.sync = settings.sync() == SpillSettings.Sync.ALWAYS;
+    this.clockMillis = clockMillis;
+  }
+
+  /**
+   * Takes up the segments an earlier run left, checking each record from {@code checkpoint} on;
+   * what a scan skipped goes to {@code damage}, and a segment left with no record is deleted.
+   * Returns how many records the kept segments hold.
+   */
+  long recover(Checkpoint checkpoint, List<SpillStore.Damage> damage) throws IOException {
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(directory)) {
+      files = listing.filter(SegmentFile::isSegmentName).sorted().toList();
+    }
+    long records = 0;
+    for (Path file : files) {
+      SegmentFile segment = SegmentFile.openExisting(file);
+      long from = segment.sequence() == checkpoint.sequence() ? checkpoint.offset() : SegmentFile.HEADER_BYTES;
+      SegmentFile.Scan scan = segment.scan(from);
+      if (scan.skippedBytes() > 0) {
+        damage.add(new SpillStore.Damage(file, scan.skippedBytes(), scan.why()));
+      }
+      if (scan.records() == 0) {
+        segment.delete();
+        continue;
+      }
+      segments.add(segment);
+      bytesOnDisk += segment.end();
+      records += scan.records();
+      nextSequence = Math.max(nextSequence, segment.sequence() + SegmentFile.SEQUENCE_STEP);
+    }
+    return records;
+  }
+
+  /** Appends {@code records} in order, as many as fit under {@code maxSpillSize}; returns how many. */
+  int append(List<byte[]> records) throws IOException {
+    long now = clockMillis.getAsLong();
+    int appended = 0;
+    while (appended < records.size()) {
+      SegmentFile segment = writableSegment();
+      int fitting = 0;
+      long bytes = 0;
+      for (int i = appended; i < records.size(); i++) {
+        long size = SegmentFile.recordBytes(records.get(i));
+        boolean roomInSpill = bytesOnDisk + bytes + size <= maxBytes;
+        boolean roomInSegment = fitting == 0 || segment.end() + bytes + size <= segmentBytes;
+        if (!roomInSpill || !roomInSegment) {
+          break;
+        }
+        bytes += size;
+        fitting++;
+      }
+      if (fitting == 0) {
+        if (segment.end() > SegmentFile.HEADER_BYTES && bytesOnDisk + SegmentFile.HEADER_BYTES
+            + SegmentFile.recordBytes(records.get(appended)) <= maxBytes) {
+          segment.sealForWriting();
+          continue;
+        }
+        break; // The spill is full.
+      }
+      bytesOnDisk += segment.append(records.subList(appended, appended + fitting), now, sync, writeBuffer);
+      appended += fitting;
+      if (segment.end() >= segmentBytes) {
+        segment.sealForWriting();
+      }
+    }
+    return appended;
+  }
+
+  private SegmentFile writableSegment() throws IOException {
+    SegmentFile last = last();
+    if (last != null && (last.isWritable() || bytesOnDisk + SegmentFile.HEADER_BYTES > maxBytes)) {
+      return last; // Writable, or no room for another: append() finds no room and stops.
+    }
+    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync);
+    nextSequence += SegmentFile.SEQUENCE_STEP;
+    segments.add(segment);
+    bytesOnDisk += segment.end();
+    return segment;
+  }
+
+  /** The next record appended starts a new segment. */
+  void sealLast() {
+    SegmentFile last = last();
+    if (last != null) {
+      last.sealForWriting();
+    }
+  }
+
+  /**
+   * Writes {@code records} into a new segment right after {@code after} (before the first when
+   * null), numbered between its neighbours; returns how many fit.
+   */
+  int insert(SegmentFile after, List<byte[]> records) throws IOException {
+    if (segments.isEmpty()) {
+      return append(records);
+    }
+    long room = maxBytes - bytesOnDisk - SegmentFile.HEADER_BYTES;
+    int fitting = 0;
+    while (fitting < records.size() && (room -= SegmentFile.recordBytes(records.get(fitting))) >= 0) {
+      fitting++;
+    }
+    if (fitting == 0) {
+      return 0;
+    }
+    int index = after == null ? 0 : segments.indexOf(after) + 1;
+    long sequence = after == null ? segments.get(0).sequence() - 1 : after.sequence() + 1;
+    if (index < segments.size() && sequence >= segments.get(index).sequence()) {
+      throw new IOException("no room between spill segments " + after.sequence() + " and "
+          + segments.get(index).sequence());
+    }
+    SegmentFile inserted = SegmentFile.create(directory, sequence, sync);
+    bytesOnDisk += inserted.end() + inserted.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
+        writeBuffer);
+    inserted.sealForWriting();
+    segments.add(index, inserted);
+    return fitting;
+  }
+
+  boolean isEmpty() {
+    return segments.isEmpty();
+  }
+
+  SegmentFile first() {
+    return segments.get(0);
+  }
+
+  /** The segment after {@code segment}, or null. */
+  SegmentFile after(SegmentFile segment) {
+    int index = segments.indexOf(segment) + 1;
+    return index > 0 && index < segments.size() ? segments.get(index) : null;
+  }
+
+  private SegmentFile last() {
+    return segments.isEmpty() ? null : segments.get(segments.size() - 1);
+  }
+
+  /** Deletes the first segment, all of whose records were sent. */
+  void deleteFirst() throws IOException {
+    SegmentFile first = segments.remove(0);
+    bytesOnDisk -= first.end();
+    first.delete();
+  }
+
+  /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds). */
+  long bytesOnDisk() {
+    return bytesOnDisk;
+  }
+
+  void closeChannels() throws IOException {
+    for (SegmentFile segment : segments) {
+      segment.closeChannel();
+    }
+  }
+}
