@@ -3,13 +3,16 @@ package dev.logfailover.benchmarks;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
  * The logging call's latency under a steady rate: 100,000 events per second for 30 s per
  * candidate (after 5 s of warm-up), each call timed and recorded in an HdrHistogram; p50, p99,
- * p99.9 and the worst call, side by side. The sink is the loopback counting sink; the calls are
+ * p99.9 and the worst call, side by side. The candidates are {@link Candidate}'s, Logback's and
+ * Log4j2's, and Logback writing to a buffered socket on the calling thread as the reference. The sink is the loopback counting sink; the calls are
  * paced by the clock, so a slow call does not shift the ones after it (no coordinated omission
  * in the pacing, though a stalled call still hides the calls it delays).
  */
@@ -32,23 +35,45 @@ public final class TailLatencyBenchmark {
     System.out.printf("%nThe logging call at a steady %,d events/s, %d s per candidate (after %d s of warm-up), in us%n",
         RATE_PER_SECOND, MEASURE_FOR.toSeconds(), WARM_UP.toSeconds());
     System.out.printf("%-40s %8s %8s %8s %10s%n", "appender", "p50", "p99", "p99.9", "max");
-    for (String candidate : List.of("logfailover", "logstash", "plain")) {
-      try (CountingSink sink = new CountingSink()) {
-        LoggerContext context = Benchmarks.configure(appender(candidate, sink.port()));
-        Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
-        pace(logger, WARM_UP, null);
+    List<String> candidates = new ArrayList<>(Candidate.NAMES);
+    candidates.add(3, PLAIN);
+    for (String candidate : candidates) {
+      try (CountingSink sink = new CountingSink(); Shipping shipping = start(candidate, sink.port())) {
+        pace(shipping.log(), WARM_UP, null);
         Histogram calls = new Histogram(Duration.ofSeconds(10).toNanos(), 3);
-        pace(logger, MEASURE_FOR, calls);
-        context.stop();
-        System.out.printf("%-40s %8.1f %8.1f %8.1f %10.1f%n", name(candidate),
+        pace(shipping.log(), MEASURE_FOR, calls);
+        System.out.printf("%-40s %8.1f %8.1f %8.1f %10.1f%n", candidate,
             calls.getValueAtPercentile(50) / 1e3, calls.getValueAtPercentile(99) / 1e3,
             calls.getValueAtPercentile(99.9) / 1e3, calls.getMaxValue() / 1e3);
       }
     }
   }
 
+  /** The reference: Logback writing to a buffered socket on the calling thread. */
+  private static final String PLAIN = "logback+plain buffered socket";
+
+  /** A started candidate: its logging call, and how to stop it. */
+  private record Shipping(LongConsumer log, Runnable stop) implements AutoCloseable {
+    @Override
+    public void close() {
+      stop.run();
+    }
+  }
+
+  private static Shipping start(String candidate, int port) throws Exception {
+    if (!candidate.equals(PLAIN)) {
+      Candidate started = Candidate.start(candidate, port);
+      return new Shipping(started::log, started::close);
+    }
+    LoggerContext context = Benchmarks.configure("<appender name=\"OUT\" class=\"dev.logfailover.benchmarks."
+        + "BufferedSocketAppender\"><port>" + port + "</port><immediateFlush>false</immediateFlush>" + ENCODER
+        + "</appender>");
+    Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
+    return new Shipping(order -> logger.info(MESSAGE, order), context::stop);
+  }
+
   /** Logs at the steady rate for {@code duration}, recording each call's time when {@code calls} is given. */
-  private static void pace(Logger logger, Duration duration, Histogram calls) {
+  private static void pace(LongConsumer log, Duration duration, Histogram calls) {
     long interval = 1_000_000_000L / RATE_PER_SECOND;
     long start = System.nanoTime();
     long end = start + duration.toNanos();
@@ -58,30 +83,11 @@ public final class TailLatencyBenchmark {
         Thread.onSpinWait();
       }
       long before = System.nanoTime();
-      logger.info(MESSAGE, i);
+      log.accept(i);
       if (calls != null) {
         calls.recordValue(Math.min(System.nanoTime() - before, calls.getHighestTrackableValue()));
       }
       next += interval;
     }
-  }
-
-  private static String appender(String candidate, int port) {
-    return switch (candidate) {
-      case "logfailover" -> "<appender name=\"OUT\" class=\"dev.logfailover.logback.FailoverSocketAppender\">"
-          + "<host>127.0.0.1</host><port>" + port + "</port>" + ENCODER + "</appender>";
-      case "logstash" -> "<appender name=\"OUT\" class=\"net.logstash.logback.appender.LogstashTcpSocketAppender\">"
-          + "<destination>127.0.0.1:" + port + "</destination>" + ENCODER + "</appender>";
-      default -> "<appender name=\"OUT\" class=\"dev.logfailover.benchmarks.BufferedSocketAppender\"><port>" + port
-          + "</port><immediateFlush>false</immediateFlush>" + ENCODER + "</appender>";
-    };
-  }
-
-  private static String name(String candidate) {
-    return switch (candidate) {
-      case "logfailover" -> "logfailover FailoverSocketAppender";
-      case "logstash" -> "logstash-logback-encoder TCP appender";
-      default -> "plain buffered socket (synchronous)";
-    };
   }
 }
