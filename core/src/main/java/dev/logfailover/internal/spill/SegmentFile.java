@@ -264,8 +264,4 @@ final class SegmentFile {
     closeChannel();
     Files.deleteIfExists(file);
   }
-
-  Path file() {
-    return file;
-  }
 }

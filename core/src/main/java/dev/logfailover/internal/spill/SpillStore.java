@@ -266,8 +266,4 @@ public final class SpillStore implements Closeable {
       throw new IOException("the spill in " + directory + " is closed");
     }
   }
-
-  public Path directory() {
-    return directory;
-  }
 }
