@@ -74,18 +74,22 @@ public final class Doorbell implements Closeable {
    * operation}, or until {@code deadlineNanos} on the ticker ({@link #NO_DEADLINE}: none). {@code
    * hasNoWork} is asked after the sleep is announced; if it says there is work, the sleep ends at
    * once. May return early; the caller checks why it woke.
+   *
+   * @return true if it did wait on the selector with {@code key} registered and woke with that
+   *     channel not ready: the kernel said so at the wake-up, and no system call is needed to know it
    */
-  public void sleep(SelectionKey key, int operation, long deadlineNanos, BooleanSupplier hasNoWork)
+  public boolean sleep(SelectionKey key, int operation, long deadlineNanos, BooleanSupplier hasNoWork)
       throws IOException {
     asleep = true;
     try {
-      if (hasNoWork.getAsBoolean()) {
-        if (key == null) {
-          select(deadlineNanos);
-        } else {
-          await(key, operation, deadlineNanos);
-        }
+      if (!hasNoWork.getAsBoolean()) {
+        return false;
       }
+      if (key == null) {
+        select(deadlineNanos);
+        return false;
+      }
+      return !await(key, operation, deadlineNanos);
     } finally {
       asleep = false;
     }
@@ -93,19 +97,21 @@ public final class Doorbell implements Closeable {
 
   /**
    * Waits until {@code key}'s channel is ready for {@code operation} (or a wake, or the deadline);
-   * the caller checks which. May return early.
+   * the caller checks which. May return early. Returns whether the channel was ready at the wake-up.
    */
-  public void await(SelectionKey key, int operation, long deadlineNanos) throws IOException {
+  public boolean await(SelectionKey key, int operation, long deadlineNanos) throws IOException {
     checkChannelWaitsAllowed();
     key.interestOps(operation);
+    boolean ready;
     try {
-      select(deadlineNanos);
+      ready = select(deadlineNanos, key);
     } finally {
       if (key.isValid()) {
         key.interestOps(0);
       }
     }
     checkChannelWaitsAllowed();
+    return ready;
   }
 
   /** Throws once a hand-off ended the waits on the connection ({@link #endChannelWaits()}). */
@@ -121,6 +127,11 @@ public final class Doorbell implements Closeable {
   }
 
   private void select(long deadlineNanos) throws IOException {
+    select(deadlineNanos, null);
+  }
+
+  /** Returns whether {@code key} (null: none) was among the ready ones. */
+  private boolean select(long deadlineNanos, SelectionKey key) throws IOException {
     if (deadlineNanos == NO_DEADLINE) {
       selector.select();
     } else {
@@ -131,7 +142,9 @@ public final class Doorbell implements Closeable {
         selector.select(Math.max(1, (realNanos + 999_999) / 1_000_000));
       }
     }
+    boolean keyReady = key != null && selector.selectedKeys().contains(key);
     selector.selectedKeys().clear();
+    return keyReady;
   }
 
   @Override

@@ -30,6 +30,12 @@ public final class PlainWire implements Wire {
   private final SelectionKey key;
   private final long writeTimeoutNanos;
   private final ByteBuffer silenceProbe = ByteBuffer.allocate(64);
+  /**
+   * The last sleep watched the channel for readability and woke with nothing to read, and nothing
+   * was written or read since: the server was silent then, which {@link #checkSilent()} need not
+   * ask the kernel again. Saves a read per batch (and per wake-up) when the sender sleeps between events.
+   */
+  private boolean quietSinceSleep;
 
   private PlainWire(Endpoint server, SocketChannel channel, InetSocketAddress remoteAddress, Doorbell doorbell,
       SelectionKey key, Duration writeTimeout) {
@@ -84,6 +90,7 @@ public final class PlainWire implements Wire {
 
   @Override
   public void write(ByteBuffer bytes, Runnable onProgress) throws IOException {
+    quietSinceSleep = false;
     long lastProgress = nanoTime();
     while (bytes.hasRemaining()) {
       if (channel.write(bytes) > 0) {
@@ -103,6 +110,7 @@ public final class PlainWire implements Wire {
 
   /** Writes all of {@code bytes} before {@code deadlineNanos} (a handshake's bound). */
   void writeBefore(ByteBuffer bytes, long deadlineNanos, String what) throws IOException {
+    quietSinceSleep = false;
     while (bytes.hasRemaining()) {
       if (channel.write(bytes) > 0) {
         continue;
@@ -117,6 +125,7 @@ public final class PlainWire implements Wire {
 
   /** Reads at least one byte into {@code into}, waiting until {@code deadlineNanos}. */
   void readBefore(ByteBuffer into, long deadlineNanos, String what) throws IOException {
+    quietSinceSleep = false;
     while (true) {
       int read = channel.read(into);
       if (read < 0) {
@@ -141,6 +150,7 @@ public final class PlainWire implements Wire {
 
   @Override
   public int readNow(ByteBuffer into) throws IOException {
+    quietSinceSleep = false;
     return channel.read(into);
   }
 
@@ -152,7 +162,14 @@ public final class PlainWire implements Wire {
 
   @Override
   public void checkSilent() throws IOException {
-    checkSilent(this, silenceProbe);
+    if (!quietSinceSleep) {
+      checkSilent(this, silenceProbe);
+    }
+  }
+
+  /** See {@link #quietSinceSleep}: the kernel said at the last wake-up that there was nothing to read. */
+  boolean isQuietSinceSleep() {
+    return quietSinceSleep;
   }
 
   /** Reads from {@code wire} without waiting: the end of the stream or any byte is a failure. */
@@ -169,7 +186,7 @@ public final class PlainWire implements Wire {
 
   @Override
   public void sleepUntilReadable(BooleanSupplier hasNoWork) throws IOException {
-    doorbell.sleep(key, SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
+    quietSinceSleep = doorbell.sleep(key, SelectionKey.OP_READ, Doorbell.NO_DEADLINE, hasNoWork);
   }
 
   /** Writes what the socket takes at once, never waiting (a close_notify on the way out). */

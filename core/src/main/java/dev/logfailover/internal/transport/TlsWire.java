@@ -243,7 +243,10 @@ public final class TlsWire implements Wire {
 
   @Override
   public void checkSilent() throws IOException {
-    PlainWire.checkSilent(this, silenceProbe);
+    // Bytes this end already read but did not unwrap are not in the kernel's answer: look at them.
+    if (!plain.isQuietSinceSleep() || netIn.position() > 0 || appIn.position() > 0) {
+      PlainWire.checkSilent(this, silenceProbe);
+    }
   }
 
   @Override
