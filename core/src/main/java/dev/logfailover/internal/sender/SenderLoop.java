@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BooleanSupplier;
 
 /**
  * The body of the sender thread. It only sequences: the {@link Connector} gets a session (and
@@ -39,6 +40,8 @@ final class SenderLoop implements Runnable {
   private Spill spill;
   /** Unexpected errors met while the current batch was in hand; reset when a batch is sent. */
   private int unexpectedErrorsOnThisBatch;
+  /** Made once: an idle sender asks it at every sleep, which should allocate nothing. */
+  private final BooleanSupplier noWork = this::hasNoWork;
 
   SenderLoop(RecordQueue queue, Outbox outbox, Connector connector, SenderControl control,
       Doorbell doorbell, DropCounter drops, FailoverListener listener) {
@@ -152,7 +155,7 @@ final class SenderLoop implements Runnable {
 
   private void idle() {
     try {
-      session.idle(doorbell, this::hasNoWork);
+      session.idle(doorbell, noWork);
     } catch (IOException e) {
       sessionFailed(e);
     }

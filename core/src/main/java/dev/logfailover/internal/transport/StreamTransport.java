@@ -23,6 +23,13 @@ public final class StreamTransport implements SessionFactory {
   static final int FRAME_BUFFER_BYTES = 256 * 1024;
   /** Records per write at most; more simply take another write. */
   private static final int RECORDS_PER_WRITE = 1024;
+  /**
+   * A busy sender asks the server's side for a FIN before a write once this many records went
+   * since it last knew the server silent, not before every write: a stream of small batches would
+   * otherwise pay a read for each. At most this many records (or one batch, if larger) go into a
+   * connection the server already closed before that is noticed.
+   */
+  static final int RECORDS_PER_SILENCE_CHECK = 64;
 
   private final Framer framer;
   /** Null for plain TCP. */
@@ -52,6 +59,13 @@ public final class StreamTransport implements SessionFactory {
     private int first;
     private int end;
     private int next;
+    /** The batch being sent, and the chunk of it being written. */
+    private Outbox outbox;
+    private ByteBuffer chunk;
+    /** Made once, so that a write allocates nothing. */
+    private final Runnable releaseAccepted = this::releaseAccepted;
+    /** Records written since the server was last known silent (a read, or a quiet wake-up). */
+    private int writtenSinceSilent = RECORDS_PER_SILENCE_CHECK;
 
     StreamSession(Wire wire) {
       super(wire);
@@ -59,11 +73,16 @@ public final class StreamTransport implements SessionFactory {
 
     @Override
     public void send(Outbox outbox) throws IOException {
-      // A FIN that came since the last batch is noticed before anything is written into it.
-      wire.checkSilent();
+      // A FIN that came since the last check is noticed before anything more is written into it.
+      if (writtenSinceSilent >= RECORDS_PER_SILENCE_CHECK) {
+        wire.checkSilent();
+        writtenSinceSilent = 0;
+      }
+      this.outbox = outbox;
       while (!outbox.isEmpty()) {
-        ByteBuffer chunk = frameFrom(outbox);
-        wire.write(chunk, () -> releaseAccepted(outbox, chunk.position()));
+        chunk = frameFrom(outbox);
+        wire.write(chunk, releaseAccepted);
+        writtenSinceSilent += end - first;
       }
     }
 
@@ -87,7 +106,9 @@ public final class StreamTransport implements SessionFactory {
       return chunk.flip();
     }
 
-    private void releaseAccepted(Outbox outbox, int position) {
+    /** After each write's progress: releases the records whose bytes the kernel took in full. */
+    private void releaseAccepted() {
+      int position = chunk.position();
       while (next < end && ends[next - first] <= position) {
         next++;
       }
@@ -97,6 +118,7 @@ public final class StreamTransport implements SessionFactory {
     @Override
     public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
       wire.sleepWhileSilent(hasNoWork);
+      writtenSinceSilent = 0;
     }
 
   }
