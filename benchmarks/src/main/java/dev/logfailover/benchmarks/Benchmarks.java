@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Delivered events per second, side by side, for three ways to ship Logback events over loopback
@@ -26,7 +27,6 @@ public final class Benchmarks {
   private static final int EVENTS = 2_000_000;
   private static final int ROUNDS = 5;
   private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
-  private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
 
   /** The encoders compared: the same one for every appender in a table. */
   private static final String PATTERN_ENCODER = "<encoder><pattern>" + PATTERN + "</pattern></encoder>";
@@ -40,6 +40,9 @@ public final class Benchmarks {
         compare(encoder, threads);
       }
     }
+    for (int threads : new int[] {1, 2}) {
+      compareLog4j2(threads);
+    }
     failoverLatency();
     HttpBenchmark.run();
     IdleCostBenchmark.run();
@@ -52,16 +55,34 @@ public final class Benchmarks {
     String encoderName = encoder == PATTERN_ENCODER ? "PatternLayoutEncoder, ~150-byte lines" : "LogstashEncoder (JSON)";
     System.out.printf("%n%s, %d logging thread%s%n", encoderName, threads, threads == 1 ? "" : "s");
     System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
-    double plain = throughput("plain buffered socket", port -> plainSocket(port, encoder), threads);
-    double logstash = throughput("logstash-logback-encoder TCP appender", port -> logstash(port, encoder), threads);
-    double ours = throughput("logfailover FailoverSocketAppender", port -> ours(port, encoder), threads);
+    double plain = throughput("plain buffered socket", port -> Candidate.logback(plainSocket(port, encoder)), threads);
+    double logstash = throughput("logstash-logback-encoder TCP appender",
+        port -> Candidate.logback(logstash(port, encoder)), threads);
+    double ours = throughput("logfailover FailoverSocketAppender", port -> Candidate.logback(ours(port, encoder)), threads);
     System.out.printf("=> logfailover: %.2fx logstash-logback-encoder, %.0f%% of a plain buffered socket%n",
         ours / logstash, 100 * ours / plain);
   }
 
+  /**
+   * The same for Log4j2, with its PatternLayout of the same pattern: its OutputStreamAppender over
+   * a buffered socket (the ceiling), its Socket appender buffered and without a flush per event,
+   * and ours.
+   */
+  static void compareLog4j2(int threads) throws Exception {
+    System.out.printf("%nLog4j2, PatternLayout, ~150-byte lines, %d logging thread%s%n", threads, threads == 1 ? "" : "s");
+    System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
+    double plain = throughput("plain buffered socket", port -> Candidate.start(Candidate.LOG4J2_PLAIN, port), threads);
+    double socket = throughput("Log4j2 Socket (bufferedIo, no flush)", port -> Candidate.start("log4j2+Socket", port),
+        threads);
+    double ours = throughput("logfailover FailoverSocket", port -> Candidate.start("log4j2+logfailover", port), threads);
+    System.out.printf("=> logfailover: %.2fx Log4j2 Socket, %.0f%% of a plain buffered socket%n",
+        ours / socket, 100 * ours / plain);
+  }
+
+  /** Starts a candidate that ships to the sink on {@code port}. */
   @FunctionalInterface
-  interface AppenderXml {
-    String of(int port);
+  interface Starter {
+    Candidate start(int port) throws Exception;
   }
 
   static String plainSocket(int port, String encoder) {
@@ -94,13 +115,13 @@ public final class Benchmarks {
    * Logs {@code message} with the numbers 0 to {@code events - 1}, shared out over {@code threads}
    * logging threads, and returns once every thread is done.
    */
-  static void logNumbered(Logger logger, String message, int events, int threads) throws InterruptedException {
+  static void logNumbered(LongConsumer log, int events, int threads) throws InterruptedException {
     List<Thread> loggers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
       Thread thread = new Thread(() -> {
         for (int i = first; i < events; i += threads) {
-          logger.info(message, i);
+          log.accept(i);
         }
       }, "logging-" + t);
       loggers.add(thread);
@@ -111,23 +132,22 @@ public final class Benchmarks {
     }
   }
 
-  private static double throughput(String name, AppenderXml appender, int threads) throws Exception {
+  private static double throughput(String name, Starter starter, int threads) throws Exception {
     double[] rates = new double[ROUNDS - 1];
     for (int round = 0; round < ROUNDS; round++) {
       try (CountingSink sink = new CountingSink()) {
-        LoggerContext context = configure(appender.of(sink.port()));
-        Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
+        Candidate candidate = starter.start(sink.port());
         long start = System.nanoTime();
-        logNumbered(logger, MESSAGE, EVENTS, threads);
+        logNumbered(candidate::log, EVENTS, threads);
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        if (name.startsWith("plain")) {
-          context.stop(); // its bytes sit in a buffer until flushed
+        if (!name.startsWith("logfailover")) {
+          candidate.close(); // the others' last bytes sit in a buffer until flushed
         }
         while (sink.records() < EVENTS && System.nanoTime() < deadline) {
           Thread.onSpinWait();
         }
         long elapsed = System.nanoTime() - start;
-        context.stop();
+        candidate.close();
         if (sink.records() < EVENTS) {
           throw new IllegalStateException(name + " delivered " + sink.records() + " of " + EVENTS);
         }

@@ -1,9 +1,20 @@
 package dev.logfailover.benchmarks;
 
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.apache.logging.log4j.core.appender.OutputStreamAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.logging.log4j.util.Unbox;
 
 /**
@@ -19,6 +30,9 @@ final class Candidate implements AutoCloseable {
   static final List<String> NAMES = List.of("logback+logfailover", "logback+logstash-tcp",
       "logback+AsyncAppender+socket", "log4j2+logfailover", "log4j2+Socket", "log4j2+Async+Socket",
       "log4j2+AsyncLogger+logfailover");
+  /** The references, not in {@link #NAMES}: each framework writing to a buffered socket on the calling thread. */
+  static final String LOGBACK_PLAIN = "logback+plain buffered socket";
+  static final String LOG4J2_PLAIN = "log4j2+plain buffered socket";
   static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
   private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
   private static final String LOGBACK_ENCODER = "<encoder><pattern>" + PATTERN + "</pattern></encoder>";
@@ -29,6 +43,9 @@ final class Candidate implements AutoCloseable {
   private final ch.qos.logback.classic.Logger logbackLogger;
   private final org.apache.logging.log4j.core.LoggerContext log4j2;
   private final org.apache.logging.log4j.Logger log4j2Logger;
+
+  /** What the framework's stop leaves open, closed after it; null if nothing. */
+  private Closeable closedAfterStop;
 
   private Candidate(ch.qos.logback.classic.LoggerContext logback, org.apache.logging.log4j.core.LoggerContext log4j2) {
     this.logback = logback;
@@ -52,12 +69,39 @@ final class Candidate implements AutoCloseable {
           + "<AppenderRef ref=\"SOCKET\"/></Async>", LOG4J2_ROOT);
       case "log4j2+AsyncLogger+logfailover" -> log4j2(ours(port),
           "<AsyncRoot level=\"info\"><AppenderRef ref=\"OUT\"/></AsyncRoot>");
+      case LOGBACK_PLAIN -> logback(Benchmarks.plainSocket(port, LOGBACK_ENCODER));
+      case LOG4J2_PLAIN -> log4j2PlainSocket(port);
       default -> throw new IllegalArgumentException(name);
     };
   }
 
-  private static Candidate logback(String appenders) throws Exception {
+  /** Logback with {@code appenders} (one named OUT) at the root. */
+  static Candidate logback(String appenders) throws Exception {
     return new Candidate(Benchmarks.configure(appenders), null);
+  }
+
+  /**
+   * Log4j2's own OutputStreamAppender over one buffered socket, laying out and writing on the
+   * calling thread, no flush per event: the Log4j2 counterpart of {@link BufferedSocketAppender}.
+   * Log4j2 has no XML element for an arbitrary stream, so it is added to the root in code; and
+   * that appender flushes after every event, so the stream under it leaves flushing to its close.
+   */
+  private static Candidate log4j2PlainSocket(int port) throws Exception {
+    Candidate candidate = log4j2("", "<Root level=\"info\"/>");
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.setTcpNoDelay(true);
+    OutputStream stream = new FlushedOnlyAtClose(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+    // Log4j2 leaves a stream it was given open at its stop.
+    candidate.closedAfterStop = stream;
+    Configuration configuration = candidate.log4j2.getConfiguration();
+    OutputStreamAppender appender = OutputStreamAppender.newBuilder().setName("OUT").setTarget(stream)
+        .setLayout(PatternLayout.newBuilder().withPattern(PATTERN).withConfiguration(configuration).build())
+        .setImmediateFlush(false).build();
+    appender.start();
+    configuration.addAppender(appender);
+    configuration.getRootLogger().addAppender(appender, null, null);
+    candidate.log4j2.updateLoggers();
+    return candidate;
   }
 
   private static String ours(int port) {
@@ -81,6 +125,23 @@ final class Candidate implements AutoCloseable {
     return new Candidate(null, context);
   }
 
+  /** A buffered stream that writes out only when full or closed, whatever its writer flushes. */
+  private static final class FlushedOnlyAtClose extends FilterOutputStream {
+    FlushedOnlyAtClose(OutputStream buffered) {
+      super(buffered);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+    }
+
+    @Override
+    public void flush() {
+      // The ceiling buffers: no system call per event.
+    }
+  }
+
   /** One logging call with one parameter, as an application makes it. */
   void log(long order) {
     if (logbackLogger != null) {
@@ -98,6 +159,13 @@ final class Candidate implements AutoCloseable {
     }
     if (log4j2 != null) {
       log4j2.stop();
+    }
+    if (closedAfterStop != null) {
+      try {
+        closedAfterStop.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -21,7 +21,6 @@ public final class SpillBenchmark {
   private static final int BURST = 500_000;
   private static final long RATE_PER_SECOND = 100_000;
   private static final Duration STEADY_FOR = Duration.ofSeconds(5);
-  private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
   private static final String ENCODER = "<encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] "
       + "%logger{20} - %msg%n</pattern></encoder>";
 
@@ -58,7 +57,7 @@ public final class SpillBenchmark {
     long start = System.nanoTime();
     for (int i = 0; i < BURST; i++) {
       long before = System.nanoTime();
-      logger.info(MESSAGE, i);
+      logger.info(Candidate.MESSAGE, i);
       worst = Math.max(worst, System.nanoTime() - before);
     }
     double callsPerSecond = BURST / ((System.nanoTime() - start) / 1e9);
@@ -71,7 +70,7 @@ public final class SpillBenchmark {
         Thread.onSpinWait();
       }
       long before = System.nanoTime();
-      logger.info(MESSAGE, BURST + i);
+      logger.info(Candidate.MESSAGE, BURST + i);
       steady.recordValue(System.nanoTime() - before);
       next += interval;
     }

@@ -1,7 +1,5 @@
 package dev.logfailover.benchmarks;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +10,14 @@ import org.HdrHistogram.Histogram;
  * The logging call's latency under a steady rate: 100,000 events per second for 30 s per
  * candidate (after 5 s of warm-up), each call timed and recorded in an HdrHistogram; p50, p99,
  * p99.9 and the worst call, side by side. The candidates are {@link Candidate}'s, Logback's and
- * Log4j2's, and Logback writing to a buffered socket on the calling thread as the reference. The sink is the loopback counting sink; the calls are
- * paced by the clock, so a slow call does not shift the ones after it (no coordinated omission
+ * Log4j2's, and each framework writing to a buffered socket on the calling thread as its reference.
+ * The sink is the loopback counting sink; the calls are paced by the clock, so a slow call does not shift the ones after it (no coordinated omission
  * in the pacing, though a stalled call still hides the calls it delays).
  */
 public final class TailLatencyBenchmark {
   private static final long RATE_PER_SECOND = 100_000;
   private static final Duration MEASURE_FOR = Duration.ofSeconds(Long.getLong("latency.seconds", 30));
   private static final Duration WARM_UP = Duration.ofSeconds(5);
-  private static final String MESSAGE = "order {} paid by customer 4711 with card ending 4242, amount 99.90 EUR";
-  private static final String ENCODER = "<encoder><pattern>%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] "
-      + "%logger{20} - %msg%n</pattern></encoder>";
 
   private TailLatencyBenchmark() {}
 
@@ -36,40 +31,18 @@ public final class TailLatencyBenchmark {
         RATE_PER_SECOND, MEASURE_FOR.toSeconds(), WARM_UP.toSeconds());
     System.out.printf("%-40s %8s %8s %8s %10s%n", "appender", "p50", "p99", "p99.9", "max");
     List<String> candidates = new ArrayList<>(Candidate.NAMES);
-    candidates.add(3, PLAIN);
+    candidates.add(3, Candidate.LOGBACK_PLAIN);
+    candidates.add(Candidate.LOG4J2_PLAIN);
     for (String candidate : candidates) {
-      try (CountingSink sink = new CountingSink(); Shipping shipping = start(candidate, sink.port())) {
-        pace(shipping.log(), WARM_UP, null);
+      try (CountingSink sink = new CountingSink(); Candidate shipping = Candidate.start(candidate, sink.port())) {
+        pace(shipping::log, WARM_UP, null);
         Histogram calls = new Histogram(Duration.ofSeconds(10).toNanos(), 3);
-        pace(shipping.log(), MEASURE_FOR, calls);
+        pace(shipping::log, MEASURE_FOR, calls);
         System.out.printf("%-40s %8.1f %8.1f %8.1f %10.1f%n", candidate,
             calls.getValueAtPercentile(50) / 1e3, calls.getValueAtPercentile(99) / 1e3,
             calls.getValueAtPercentile(99.9) / 1e3, calls.getMaxValue() / 1e3);
       }
     }
-  }
-
-  /** The reference: Logback writing to a buffered socket on the calling thread. */
-  private static final String PLAIN = "logback+plain buffered socket";
-
-  /** A started candidate: its logging call, and how to stop it. */
-  private record Shipping(LongConsumer log, Runnable stop) implements AutoCloseable {
-    @Override
-    public void close() {
-      stop.run();
-    }
-  }
-
-  private static Shipping start(String candidate, int port) throws Exception {
-    if (!candidate.equals(PLAIN)) {
-      Candidate started = Candidate.start(candidate, port);
-      return new Shipping(started::log, started::close);
-    }
-    LoggerContext context = Benchmarks.configure("<appender name=\"OUT\" class=\"dev.logfailover.benchmarks."
-        + "BufferedSocketAppender\"><port>" + port + "</port><immediateFlush>false</immediateFlush>" + ENCODER
-        + "</appender>");
-    Logger logger = context.getLogger("dev.logfailover.benchmarks.Orders");
-    return new Shipping(order -> logger.info(MESSAGE, order), context::stop);
   }
 
   /** Logs at the steady rate for {@code duration}, recording each call's time when {@code calls} is given. */
