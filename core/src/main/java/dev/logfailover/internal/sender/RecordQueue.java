@@ -1,6 +1,7 @@
 package dev.logfailover.internal.sender;
 
 import dev.logfailover.internal.transport.Outbox;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,8 +113,21 @@ final class RecordQueue implements Outbox.RecordSource {
     return (now >>> RECORD_SHIFT) * 2 >= maxRecords || (now & BYTES_MASK) * 2 >= maxBytes;
   }
 
+  /** Reused by {@link #drainTo(Outbox.RecordSink, int)}, which only the sender thread calls. */
+  private final List<byte[]> drained = new ArrayList<>();
+
   @Override
-  public int drainTo(List<byte[]> into, int maxRecords) {
+  public int drainTo(Outbox.RecordSink into, int maxRecords) {
+    int taken = drainTo(drained, maxRecords);
+    for (byte[] record : drained) {
+      into.add(record, 0, record.length);
+    }
+    drained.clear();
+    return taken;
+  }
+
+  /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into}; returns how many. */
+  int drainTo(List<byte[]> into, int maxRecords) {
     int before = into.size();
     int taken = records.drainTo(into, maxRecords);
     long freed = 0;

@@ -154,8 +154,19 @@ final class SenderLoop implements Runnable {
   }
 
   private int fillOutbox() {
-    return outbox.fill(!carryOver.isEmpty() ? carryOver::drainTo : spill != null ? spill : queue);
+    return outbox.fill(!carryOver.isEmpty() ? carriedOver : spill != null ? spill : queue);
   }
+
+  /** The predecessor's records as a source; made once. */
+  private final Outbox.RecordSource carriedOver = (into, maxRecords) -> {
+    int taken = 0;
+    byte[] record;
+    while (taken < maxRecords && (record = carryOver.poll()) != null) {
+      into.add(record, 0, record.length);
+      taken++;
+    }
+    return taken;
+  };
 
   private boolean isBacklogEmpty() {
     return carryOver.isEmpty() && (spill != null ? spill.isEmpty() : queue.isEmpty());

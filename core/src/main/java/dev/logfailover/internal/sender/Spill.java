@@ -54,6 +54,8 @@ final class Spill implements Outbox.RecordSource {
   private Thread writer;
   /** Sender thread only: how many records each source gave, in the order handed out and not released. */
   private final ArrayDeque<Run> handedOut = new ArrayDeque<>();
+  /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
+  private final List<byte[]> readFromDisk = new ArrayList<>();
 
   private static final class Run {
     final boolean fromDisk;
@@ -177,10 +179,15 @@ final class Spill implements Outbox.RecordSource {
   }
 
   @Override
-  public synchronized int drainTo(List<byte[]> into, int maxRecords) {
+  public synchronized int drainTo(Outbox.RecordSink into, int maxRecords) {
     if (spilling) {
+      readFromDisk.clear();
       try {
-        int read = withoutInterrupt(() -> store.read(into, maxRecords));
+        int read = withoutInterrupt(() -> store.read(readFromDisk, maxRecords));
+        for (byte[] record : readFromDisk) {
+          into.add(record, 0, record.length);
+        }
+        readFromDisk.clear();
         if (read > 0) {
           handedOut(true, read);
           return read;

@@ -20,27 +20,27 @@ public final class Framer {
     return framing == Framing.OCTET_COUNTING ? length + 11 : 2 * length + 1;
   }
 
-  /** Appends {@code record}, framed, to {@code out}, which has room for {@link #maxFramedLength}. */
-  public void frame(byte[] record, ByteBuffer out) {
-    int length = withoutTrailingLineSeparator(record);
+  /** Appends the record of {@code length} bytes at {@code offset}, framed, to {@code out}, which has room for {@link #maxFramedLength}. */
+  public void frame(byte[] bytes, int offset, int length, ByteBuffer out) {
+    int kept = withoutTrailingLineSeparator(bytes, offset, length);
     if (framing == Framing.OCTET_COUNTING) {
-      putDecimal(length, out);
-      out.put((byte) ' ').put(record, 0, length);
+      putDecimal(kept, out);
+      out.put((byte) ' ').put(bytes, offset, kept);
     } else {
-      putEscaped(record, length, out);
+      putEscaped(bytes, offset, kept, out);
       out.put((byte) '\n');
     }
   }
 
   /**
-   * The length of {@code record} without one trailing line separator: the event as the encoder
-   * or layout wrote it, minus the end of line it may have added (SPEC section 4, F15).
+   * The length of the record ({@code length} bytes at {@code offset}) without one trailing line
+   * separator: the event as the encoder or layout wrote it, minus the end of line it may have
+   * added (SPEC section 4, F15).
    */
-  public static int withoutTrailingLineSeparator(byte[] record) {
-    int length = record.length;
-    if (length > 0 && record[length - 1] == '\n') {
+  public static int withoutTrailingLineSeparator(byte[] bytes, int offset, int length) {
+    if (length > 0 && bytes[offset + length - 1] == '\n') {
       length--;
-      if (length > 0 && record[length - 1] == '\r') {
+      if (length > 0 && bytes[offset + length - 1] == '\r') {
         length--;
       }
     }
@@ -48,16 +48,17 @@ public final class Framer {
   }
 
   /** CR and LF inside a record become {@code \r} and {@code \n}, so one event stays one line. */
-  private static void putEscaped(byte[] record, int length, ByteBuffer out) {
-    int runStart = 0;
-    for (int i = 0; i < length; i++) {
-      byte b = record[i];
+  private static void putEscaped(byte[] bytes, int offset, int length, ByteBuffer out) {
+    int runStart = offset;
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      byte b = bytes[i];
       if (b == '\n' || b == '\r') {
-        out.put(record, runStart, i - runStart).put((byte) '\\').put((byte) (b == '\n' ? 'n' : 'r'));
+        out.put(bytes, runStart, i - runStart).put((byte) '\\').put((byte) (b == '\n' ? 'n' : 'r'));
         runStart = i + 1;
       }
     }
-    out.put(record, runStart, length - runStart);
+    out.put(bytes, runStart, end - runStart);
   }
 
   private static void putDecimal(int value, ByteBuffer out) {

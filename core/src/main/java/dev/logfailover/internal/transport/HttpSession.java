@@ -133,7 +133,8 @@ final class HttpSession implements Session {
     long bytes = 0;
     int end = from;
     while (end < outbox.size() && end - from < settings.maxBatchEvents()) {
-      bytes += Framer.withoutTrailingLineSeparator(outbox.record(end));
+      bytes += Framer.withoutTrailingLineSeparator(outbox.recordBytes(end), outbox.recordOffset(end),
+          outbox.recordLength(end));
       if (end > from && bytes > settings.maxBatchBytes()) {
         break;
       }
@@ -149,11 +150,12 @@ final class HttpSession implements Session {
       body.write('[');
     }
     for (int i = from; i < end; i++) {
-      byte[] record = outbox.record(i);
+      byte[] record = outbox.recordBytes(i);
+      int offset = outbox.recordOffset(i);
       if (array && i > from) {
         body.write(',');
       }
-      body.write(record, 0, Framer.withoutTrailingLineSeparator(record));
+      body.write(record, offset, Framer.withoutTrailingLineSeparator(record, offset, outbox.recordLength(i)));
       if (!array) {
         body.write('\n');
       }

@@ -17,10 +17,21 @@ import java.util.List;
  * <p>Not thread-safe: confined to the sender thread.
  */
 public final class Outbox {
+  /** The arena a batch starts with, and the most it keeps between batches. */
+  private static final int INITIAL_ARENA_BYTES = 64 * 1024;
+  private static final int RETAINED_ARENA_BYTES = 4 * 1024 * 1024;
+
   private final int maxRecords;
-  private final byte[][] records;
-  /** Reused to receive each drain. */
-  private final ArrayList<byte[]> drained;
+  /**
+   * The batch's records, copied back to back as they are taken: a source may reuse its memory
+   * once a record is taken, and a batch in steady state allocates nothing.
+   */
+  private byte[] arena = new byte[INITIAL_ARENA_BYTES];
+  private int arenaUsed;
+  private final int[] offsets;
+  private final int[] lengths;
+  /** Made once: what sources copy records into. */
+  private final RecordSink appender = this::append;
   private int size;
   private int written;
   private int released;
@@ -35,8 +46,8 @@ public final class Outbox {
 
   public Outbox(int maxRecords) {
     this.maxRecords = maxRecords;
-    this.records = new byte[maxRecords][];
-    this.drained = new ArrayList<>(maxRecords);
+    this.offsets = new int[maxRecords];
+    this.lengths = new int[maxRecords];
   }
 
   /** Every record taken has been released. */
@@ -49,11 +60,17 @@ public final class Outbox {
     return size - released;
   }
 
-  /** Where records come from: the engine's queue, or what a predecessor handed over. */
+  /** Where records come from: the engine's queue, its spill, or what a predecessor handed over. */
   @FunctionalInterface
   public interface RecordSource {
-    /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into}; returns how many. */
-    int drainTo(List<byte[]> into, int maxRecords);
+    /** Gives up to {@code maxRecords} records, oldest first, to {@code into}; returns how many. */
+    int drainTo(RecordSink into, int maxRecords);
+  }
+
+  /** Takes one record, {@code length} bytes of {@code bytes} from {@code offset}, which it copies. */
+  @FunctionalInterface
+  public interface RecordSink {
+    void add(byte[] bytes, int offset, int length);
   }
 
   /** When empty, takes up to a batch of records from {@code source}, without waiting; returns how many. */
@@ -62,19 +79,27 @@ public final class Outbox {
       return 0;
     }
     this.source = source;
-    source.drainTo(drained, maxRecords);
-    int taken = drained.size();
-    if (taken == 0) {
-      return 0;
+    size = written = released = 0;
+    arenaUsed = 0;
+    if (arena.length > RETAINED_ARENA_BYTES) {
+      arena = new byte[INITIAL_ARENA_BYTES]; // a batch of large records does not hold its memory for good
     }
-    Arrays.fill(records, taken, Math.max(taken, size), null);
-    for (int i = 0; i < taken; i++) {
-      records[i] = drained.get(i);
+    return source.drainTo(appender, maxRecords);
+  }
+
+  private void append(byte[] bytes, int offset, int length) {
+    if (size == maxRecords) {
+      throw new IllegalStateException("a source gave more records than it was asked for");
     }
-    drained.clear();
-    size = taken;
-    written = released = 0;
-    return taken;
+    if (arena.length - arenaUsed < length) {
+      arena = Arrays.copyOf(arena, (int) Math.min(Integer.MAX_VALUE - 8,
+          Math.max(2L * arena.length, (long) arenaUsed + length)));
+    }
+    System.arraycopy(bytes, offset, arena, arenaUsed, length);
+    offsets[size] = arenaUsed;
+    lengths[size] = length;
+    arenaUsed += length;
+    size++;
   }
 
   /**
@@ -85,14 +110,7 @@ public final class Outbox {
     if (source == null || size == maxRecords) {
       return 0;
     }
-    source.drainTo(drained, maxRecords - size);
-    int taken = drained.size();
-    for (int i = 0; i < taken; i++) {
-      records[size + i] = drained.get(i);
-    }
-    drained.clear();
-    size += taken;
-    return taken;
+    return source.drainTo(appender, maxRecords - size);
   }
 
   /** How many records a batch holds at most. */
@@ -105,8 +123,20 @@ public final class Outbox {
     return size;
   }
 
-  public byte[] record(int index) {
-    return records[index];
+  /**
+   * The array that holds record {@code index}, at {@link #recordOffset}; valid until the next
+   * {@link #fill} or {@link #topUp}, which may move the records to a larger one.
+   */
+  public byte[] recordBytes(int index) {
+    return arena;
+  }
+
+  public int recordOffset(int index) {
+    return offsets[index];
+  }
+
+  public int recordLength(int index) {
+    return lengths[index];
   }
 
   /** Index of the first record this session has not written in full. */
@@ -180,8 +210,10 @@ public final class Outbox {
    * can send them (a reconfiguration hands them over) or count them as dropped.
    */
   public List<byte[]> takeUnreleased() {
-    List<byte[]> unreleased = new ArrayList<>(Arrays.asList(records).subList(released, size));
-    Arrays.fill(records, 0, size, null);
+    List<byte[]> unreleased = new ArrayList<>(size - released);
+    for (int i = released; i < size; i++) {
+      unreleased.add(Arrays.copyOfRange(arena, offsets[i], offsets[i] + lengths[i]));
+    }
     size = written = released = 0;
     return unreleased;
   }

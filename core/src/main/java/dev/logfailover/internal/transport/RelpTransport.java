@@ -163,8 +163,9 @@ public final class RelpTransport implements SessionFactory {
       int limit = Math.min(outbox.size(), outbox.released() + windowSize);
       ByteBuffer chunk = frames.clear();
       while (end < limit) {
-        byte[] record = outbox.record(end);
-        int length = Framer.withoutTrailingLineSeparator(record);
+        byte[] record = outbox.recordBytes(end);
+        int offset = outbox.recordOffset(end);
+        int length = Framer.withoutTrailingLineSeparator(record, offset, outbox.recordLength(end));
         if (length + 40 > chunk.remaining()) {
           if (end > first) {
             break;
@@ -172,7 +173,7 @@ public final class RelpTransport implements SessionFactory {
           chunk = ByteBuffer.allocate(length + 40); // one record larger than the buffer
         }
         int txnr = takeTxnr();
-        putFrame(chunk, txnr, "syslog", record, 0, length);
+        putFrame(chunk, txnr, "syslog", record, offset, length);
         txnrs[end] = txnr;
         ends[end - first] = chunk.position();
         end++;

@@ -91,7 +91,7 @@ public final class StreamTransport implements SessionFactory {
       first = next = end = outbox.released();
       int total = 0;
       while (end < outbox.size() && end - first < ends.length) {
-        int length = framer.maxFramedLength(outbox.record(end).length);
+        int length = framer.maxFramedLength(outbox.recordLength(end));
         if (total + length > FRAME_BUFFER_BYTES && end > first) {
           break;
         }
@@ -100,7 +100,7 @@ public final class StreamTransport implements SessionFactory {
       }
       ByteBuffer chunk = total > FRAME_BUFFER_BYTES ? ByteBuffer.allocate(total) : frames.clear();
       for (int i = first; i < end; i++) {
-        framer.frame(outbox.record(i), chunk);
+        framer.frame(outbox.recordBytes(i), outbox.recordOffset(i), outbox.recordLength(i), chunk);
         ends[i - first] = chunk.position();
       }
       return chunk.flip();

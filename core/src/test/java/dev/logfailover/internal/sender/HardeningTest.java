@@ -75,7 +75,7 @@ class HardeningTest {
         @Override
         public void send(Outbox outbox) throws IOException {
           for (int i = outbox.released(); i < outbox.size(); i++) {
-            if (strikes.test(new String(outbox.record(i), StandardCharsets.UTF_8))) {
+            if (strikes.test(new String(outbox.recordBytes(i), outbox.recordOffset(i), outbox.recordLength(i), StandardCharsets.UTF_8))) {
               thrown.incrementAndGet();
               throw new IllegalStateException("a bug, as a test transport plays it");
             }

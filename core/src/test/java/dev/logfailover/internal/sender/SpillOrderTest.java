@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.logfailover.SpillSettings;
 import dev.logfailover.internal.spill.SpillStore;
 import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.testing.Await;
 import dev.logfailover.testing.FakeTicker;
 import dev.logfailover.testing.RecordingFailoverListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,13 +56,13 @@ class SpillOrderTest {
     // Connected: the sender reads the run back, has event-0 .. event-29 acknowledged, then takes
     // event-100 .. event-109 from memory once the spill is read to its end.
     List<byte[]> batch = new ArrayList<>();
-    assertEquals(100, spill.drainTo(batch, 1000));
+    assertEquals(100, spill.drainTo(into(batch), 1000));
     spill.released(30);
-    assertEquals(0, spill.drainTo(batch, 1000), "the spill read to its end: the queue is the source again");
+    assertEquals(0, spill.drainTo(into(batch), 1000), "the spill read to its end: the queue is the source again");
     for (int i = 100; i < 110; i++) {
       queue.offer(event(i));
     }
-    assertEquals(10, spill.drainTo(batch, 1000));
+    assertEquals(10, spill.drainTo(into(batch), 1000));
     assertEquals(numbered(0, 110), texts(batch));
     // The connection fails with the batch in hand; the spill begins again with event-110.
     spill.spillWhileDisconnected();
@@ -81,5 +83,10 @@ class SpillOrderTest {
       }
       assertEquals(numbered(30, 155), texts(next));
     }
+  }
+
+  /** A sink that keeps a copy of each record it is given. */
+  private static Outbox.RecordSink into(List<byte[]> records) {
+    return (bytes, offset, length) -> records.add(Arrays.copyOfRange(bytes, offset, offset + length));
   }
 }

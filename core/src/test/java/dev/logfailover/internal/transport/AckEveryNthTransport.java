@@ -37,9 +37,9 @@ public final class AckEveryNthTransport implements SessionFactory {
       public void send(Outbox outbox) throws IOException {
         wire.checkSilent();
         while (outbox.written() < outbox.size()) {
-          byte[] record = outbox.record(outbox.written());
-          ByteBuffer framed = ByteBuffer.allocate(framer.maxFramedLength(record.length));
-          framer.frame(record, framed);
+          int index = outbox.written();
+          ByteBuffer framed = ByteBuffer.allocate(framer.maxFramedLength(outbox.recordLength(index)));
+          framer.frame(outbox.recordBytes(index), outbox.recordOffset(index), outbox.recordLength(index), framed);
           wire.write(framed.flip(), () -> { });
           outbox.markWritten(outbox.written() + 1);
           if (outbox.written() - outbox.released() >= n) {

@@ -14,7 +14,7 @@ class FramerTest {
     Framer framer = new Framer(framing);
     byte[] bytes = record.getBytes(StandardCharsets.UTF_8);
     ByteBuffer out = ByteBuffer.allocate(framer.maxFramedLength(bytes.length));
-    framer.frame(bytes, out);
+    framer.frame(bytes, 0, bytes.length, out);
     return new String(out.array(), 0, out.position(), StandardCharsets.UTF_8);
   }
 

@@ -77,7 +77,7 @@ class StreamTransportTest {
     Outbox outbox = new Outbox(records);
     outbox.fill((into, max) -> {
       for (int i = 0; i < records; i++) {
-        into.add(RECORD);
+        into.add(RECORD, 0, RECORD.length);
       }
       return records;
     });
