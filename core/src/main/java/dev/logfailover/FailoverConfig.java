@@ -214,13 +214,17 @@ public final class FailoverConfig {
     }
 
     public Builder queueSize(int queueSize) {
-      // The queue counts records and bytes in one word (RecordQueue): 23 bits and 40 bits.
+      // The queue counts records and bytes in one word (RecordQueue): 23 bits for the records.
       this.queueSize = (int) ConfigException.requireBetweenOneAnd("queueSize", queueSize, (1 << 23) - 1);
       return this;
     }
 
     public Builder maxQueueBytes(long maxQueueBytes) {
-      this.maxQueueBytes = ConfigException.requireBetweenOneAnd("maxQueueBytes", maxQueueBytes, (1L << 40) - 1);
+      // The queue is one array of bytes (RecordQueue), which also holds room for the largest record.
+      if (maxQueueBytes > 1L << 30) {
+        throw new ConfigException("maxQueueBytes", maxQueueBytes, "must be at most 1 GiB");
+      }
+      this.maxQueueBytes = ConfigException.requirePositive("maxQueueBytes", maxQueueBytes);
       return this;
     }
 

@@ -48,6 +48,14 @@ public final class FailoverSender {
   }
 
   /**
+   * {@link #send(byte[])} for the record of {@code length} bytes at {@code offset}, which is copied
+   * before this returns: the caller may reuse {@code bytes} at once, so queueing allocates nothing.
+   */
+  public boolean send(byte[] bytes, int offset, int length) {
+    return engine.send(bytes, offset, length);
+  }
+
+  /**
    * Flushes what is queued to the current server, bounded by {@code shutdownTimeout}, then closes
    * every socket and thread (F10). Events still undelivered at the bound are counted as dropped.
    * Idempotent.

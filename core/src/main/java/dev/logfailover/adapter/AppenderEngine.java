@@ -70,6 +70,11 @@ public final class AppenderEngine {
     return sender.send(record);
   }
 
+  /** See {@link FailoverSender#send(byte[], int, int)}: the bytes are copied, so the caller may reuse them. */
+  public boolean send(byte[] bytes, int offset, int length) {
+    return sender.send(bytes, offset, length);
+  }
+
   /** True once a successor took this engine's work over; a refused event goes there instead. */
   public boolean isRetired() {
     return sender.isRetired();

@@ -61,10 +61,17 @@ public final class FailoverSocketAppender extends AbstractAppender {
 
   @Override
   public void append(LogEvent event) {
-    // Garbage-free layouts encode into the thread's reusable buffer: one allocation, the record.
-    // Where Log4j2 turns thread-locals off (web applications), so do we.
-    manager.send(Constants.ENABLE_THREADLOCALS ? RecordBuffer.forThisThread().encode(getLayout(), event)
-        : getLayout().toByteArray(event));
+    // Garbage-free layouts encode into the thread's reusable buffer, which the queue copies from:
+    // nothing is allocated per event. Where Log4j2 turns thread-locals off (web applications),
+    // so do we, and the layout makes an array per event.
+    if (Constants.ENABLE_THREADLOCALS) {
+      RecordBuffer buffer = RecordBuffer.forThisThread();
+      buffer.layOut(getLayout(), event);
+      manager.send(buffer.array(), buffer.length());
+    } else {
+      byte[] record = getLayout().toByteArray(event);
+      manager.send(record, record.length);
+    }
   }
 
   /** Leaves the engine to this name's next appender, or flushes it if there is none (F10). */

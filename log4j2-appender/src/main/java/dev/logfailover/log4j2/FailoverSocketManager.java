@@ -49,10 +49,11 @@ final class FailoverSocketManager extends AbstractManager {
   }
 
   /** Queues a record; never waits on the network (F9). */
-  void send(byte[] record) {
+  /** Queues the first {@code length} bytes of {@code bytes}, copied: the caller may reuse them. */
+  void send(byte[] bytes, int length) {
     AppenderEngine target = current;
     // A reconfiguration may retire the engine between reading it and queueing: follow it.
-    while (!target.send(record) && target.isRetired()) {
+    while (!target.send(bytes, 0, length) && target.isRetired()) {
       target = current;
     }
   }

@@ -1,7 +1,6 @@
 package dev.logfailover.log4j2;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.apache.logging.log4j.core.Layout;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.layout.ByteBufferDestination;
@@ -9,8 +8,9 @@ import org.apache.logging.log4j.core.layout.ByteBufferDestination;
 /**
  * Where a logging thread's layout writes one event ({@link Layout#encode}), reused from event to
  * event: a layout that supports Log4j2's garbage-free encoding lays the event out here with no
- * temporary string or byte array, and the only allocation per event is the record itself, copied
- * out to be queued. A buffer grown for a large event goes back to its usual size after it.
+ * temporary string or byte array, and the engine's queue copies the bytes from here, so nothing
+ * is allocated per event. A buffer grown for a large event goes back to its usual size at the
+ * thread's next event.
  *
  * <p>Not thread-safe: one per logging thread ({@link #forThisThread()}).
  */
@@ -24,17 +24,22 @@ final class RecordBuffer implements ByteBufferDestination {
     return PER_THREAD.get();
   }
 
-  /** Lays {@code event} out with {@code layout} and returns its bytes. */
-  byte[] encode(Layout<?> layout, LogEvent event) {
-    buffer.clear();
-    try {
-      layout.encode(event, this);
-      return Arrays.copyOf(buffer.array(), buffer.position());
-    } finally {
-      if (buffer.capacity() > USUAL_CAPACITY) {
-        buffer = ByteBuffer.allocate(USUAL_CAPACITY);
-      }
+  /** Lays {@code event} out with {@code layout}: its bytes are then {@link #array()} up to {@link #length()}. */
+  void layOut(Layout<?> layout, LogEvent event) {
+    if (buffer.capacity() > USUAL_CAPACITY) {
+      buffer = ByteBuffer.allocate(USUAL_CAPACITY);
     }
+    buffer.clear();
+    layout.encode(event, this);
+  }
+
+  /** The event last laid out starts at index 0 of this array; valid until the next {@link #layOut}. */
+  byte[] array() {
+    return buffer.array();
+  }
+
+  int length() {
+    return buffer.position();
   }
 
   @Override

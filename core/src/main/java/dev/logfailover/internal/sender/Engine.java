@@ -82,7 +82,7 @@ public final class Engine {
     this.config = config;
     this.name = name;
     this.transport = transport;
-    this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes());
+    this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes(), config.maxRecordSize());
     this.tracker = new StatusTracker(config.servers(),
         config.failback().isPresent() ? FailoverStatus.Mode.FAILBACK : FailoverStatus.Mode.ROUND_ROBIN);
     this.maxBlockNanos = config.maxBlock().toNanos();
@@ -139,8 +139,13 @@ public final class Engine {
     senderThread.start();
   }
 
-  /** See {@link dev.logfailover.FailoverSender#send}. */
+  /** See {@link dev.logfailover.FailoverSender#send(byte[])}. */
   public boolean send(byte[] record) {
+    return send(record, 0, record.length);
+  }
+
+  /** See {@link dev.logfailover.FailoverSender#send(byte[], int, int)}. */
+  public boolean send(byte[] bytes, int offset, int length) {
     State now = state.get();
     if (now == State.HANDED_OFF) {
       return false; // Not a drop: the caller sends it to the successor.
@@ -149,17 +154,18 @@ public final class Engine {
       drops.dropWhileStopped();
       return false;
     }
-    if (record.length > config.maxRecordSize()) {
-      drops.dropOversized(record.length);
+    if (length > config.maxRecordSize()) {
+      drops.dropOversized(length);
       return false;
     }
-    if (queue.offer(record) || offerBlocking(record)) {
+    long sequence = queue.offer(bytes, offset, length);
+    if (sequence >= 0 || (sequence = offerBlocking(bytes, offset, length)) >= 0) {
       doorbell.ring();
       Spill spilling = spillInUse;
       if (spilling != null) {
         spilling.afterQueued();
       }
-      return !tookBackAfterTheSenderEnded(record);
+      return !tookBackAfterTheSenderEnded(sequence);
     }
     drops.dropQueueFull();
     return false;
@@ -167,31 +173,32 @@ public final class Engine {
 
   /**
    * A hand-off or a stop that began while {@code record} was being queued may have drained the
-   * queue for the last time already: take the record back if it is still there. After a hand-off
-   * the caller sends it to the successor; after a stop it is counted as dropped. Either the
-   * stop's last drain or this counts it, never both.
+   * queue for the last time already: take the record ({@code sequence}) back if it is still
+   * there. After a hand-off the caller sends it to the successor; after a stop it is counted as
+   * dropped. Either the stop's last drain or this counts it, never both.
    */
-  private boolean tookBackAfterTheSenderEnded(byte[] record) {
+  private boolean tookBackAfterTheSenderEnded(long sequence) {
     State now = state.get();
     if (now == State.HANDED_OFF) {
-      return queue.remove(record);
+      return queue.remove(sequence);
     }
-    if (now == State.STOPPED && queue.remove(record)) {
+    if (now == State.STOPPED && queue.remove(sequence)) {
       drops.dropWhileStopped();
       return true;
     }
     return false;
   }
 
-  private boolean offerBlocking(byte[] record) {
+  /** Under {@code block}: queues the record within maxBlock; its sequence number, or -1. */
+  private long offerBlocking(byte[] bytes, int offset, int length) {
     if (config.overflowPolicy() != OverflowPolicy.BLOCK || maxBlockNanos == 0) {
-      return false;
+      return -1;
     }
     try {
-      return queue.offer(record, maxBlockNanos);
+      return queue.offer(bytes, offset, length, maxBlockNanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return -1;
     }
   }
 

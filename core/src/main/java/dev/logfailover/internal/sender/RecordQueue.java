@@ -1,83 +1,124 @@
 package dev.logfailover.internal.sender;
 
 import dev.logfailover.internal.transport.Outbox;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded queue between the logging threads and the sender (F9, F13): at most {@code
- * queueSize} records and {@code maxQueueBytes} bytes, whichever is reached first. A record's room
- * (one record and its bytes) is reserved before it goes in and given back when it comes out, so
- * neither ever exceeds its bound, whatever the number of logging threads. Records and bytes share
- * one atomic word, so that {@link #isHalfFull()} (the spill's trigger, F17) is one volatile read.
+ * queueSize} records and {@code maxQueueBytes} bytes, whichever is reached first. Records are
+ * copied into one ring of bytes, so queueing an event allocates nothing: a logging thread may pass
+ * a buffer it reuses (Log4j2's garbage-free layouts), and the sender copies records out into its
+ * batch ({@link Outbox}). A record is never split: one that does not fit before the ring's end
+ * starts again at its beginning, and the ring is {@code maxRecordSize} larger than {@code
+ * maxQueueBytes}, so the space that skipping leaves never refuses a record the bounds allow.
  *
- * <p>Thread-safe: {@link #offer} from any number of logging threads, {@link #drainTo} from the
- * sender (and from a stopping or handing-off thread once the sender ended).
+ * <p>The ring starts small and doubles, up to that size, when a record would not fit: memory
+ * follows the largest backlog, not the bounds. A ring grown past {@link #RETAINED_RING_BYTES}
+ * (an outage's backlog) is given back once it is empty again.
+ *
+ * <p>Thread-safe: {@link #offer} from any number of logging threads and the drains from the sender
+ * (and from a stopping or handing-off thread once the sender ended) all take this queue's monitor,
+ * held only to copy one record in or a batch out, as {@code ArrayBlockingQueue} holds its lock.
+ * {@link #isHalfFull()}, {@link #size()} and {@link #bytes()} are one volatile read.
  */
 final class RecordQueue implements Outbox.RecordSource {
   /** Under {@code block}, a caller waiting for room looks again at least this often. */
   private static final long ROOM_RECHECK_NANOS = 1_000_000;
+  private static final int INITIAL_RING_BYTES = 64 * 1024;
+  static final int RETAINED_RING_BYTES = 4 * 1024 * 1024;
+  private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+  /** A record taken back by {@link #remove} keeps its place in the ring, marked so: drains skip it. */
+  private static final int REMOVED = -1;
 
   /** The occupancy word: records above this many bits, bytes below. */
   private static final int RECORD_SHIFT = 40;
   private static final long BYTES_MASK = (1L << RECORD_SHIFT) - 1;
-  /** The largest {@code queueSize} and {@code maxQueueBytes} the occupancy word holds. */
+  /** The largest {@code queueSize} the occupancy word holds. */
   static final int MAX_RECORDS = (1 << 23) - 1;
-  static final long MAX_BYTES = BYTES_MASK;
 
-  private final ArrayBlockingQueue<byte[]> records;
   private final int maxRecords;
   private final long maxBytes;
-  /** Records reserved, shifted by {@link #RECORD_SHIFT}, plus bytes reserved. */
-  private final AtomicLong occupancy = new AtomicLong();
+  /** The ring never grows beyond this: {@code maxQueueBytes} plus the largest record. */
+  private final int ringLimit;
+
+  // Guarded by this.
+  private byte[] ring = new byte[0];
+  /** Where each queued record starts in the ring, and its length (or REMOVED), in queue order from {@code head}. */
+  private final int[] offsets;
+  private final int[] lengths;
+  private final int[] removedLengths;
+  private int head;
+  private int count;
+  /** Where the oldest record starts, and where the next one's bytes go. */
+  private int headByte;
+  private int tailByte;
+  private long bytes;
+  /** The sequence number of the record at {@code head}; a record's number is given by {@link #offer}. */
+  private long headSequence;
+
+  /** Records shifted by {@link #RECORD_SHIFT}, plus bytes: written under the monitor, read anywhere. */
+  private volatile long occupancy;
   /** Callers under {@code block} wait on it for a drain to make room; guarded by it. */
   private final Object roomFreed = new Object();
   private volatile int waitingForRoom;
 
-  RecordQueue(int maxRecords, long maxBytes) {
-    if (maxRecords > MAX_RECORDS || maxBytes > MAX_BYTES) {
+  RecordQueue(int maxRecords, long maxBytes, int maxRecordSize) {
+    if (maxRecords > MAX_RECORDS || maxBytes > MAX_ARRAY_BYTES) {
       throw new IllegalArgumentException("queue bounds beyond what the configuration allows");
     }
-    this.records = new ArrayBlockingQueue<>(maxRecords);
     this.maxRecords = maxRecords;
     this.maxBytes = maxBytes;
-  }
-
-  private static long room(int length) {
-    return (1L << RECORD_SHIFT) + length;
-  }
-
-  /** Queues {@code record} if both bounds allow it now. */
-  boolean offer(byte[] record) {
-    if (!reserve(record.length)) {
-      return false;
-    }
-    if (records.offer(record)) {
-      return true;
-    }
-    occupancy.addAndGet(-room(record.length));
-    return false;
+    this.ringLimit = (int) Math.min(MAX_ARRAY_BYTES, maxBytes + Math.min(maxRecordSize, maxBytes));
+    this.offsets = new int[maxRecords];
+    this.lengths = new int[maxRecords];
+    this.removedLengths = new int[maxRecords];
   }
 
   /**
-   * Queues {@code record}, waiting up to {@code timeoutNanos} for room under both bounds. A waiting
-   * caller is woken by the drain that makes room ({@link #drainTo}), and looks again at least every
-   * {@code ROOM_RECHECK_NANOS} in any case.
+   * Queues a copy of {@code length} bytes of {@code bytes} from {@code offset} if both bounds allow
+   * it now; returns the record's sequence number (for {@link #remove}), or -1 if it did not fit.
    */
-  boolean offer(byte[] record, long timeoutNanos) throws InterruptedException {
+  synchronized long offer(byte[] bytes, int offset, int length) {
+    if (count == maxRecords || this.bytes + length > maxBytes) {
+      return -1;
+    }
+    int at = placeFor(length);
+    if (at < 0) {
+      return -1;
+    }
+    System.arraycopy(bytes, offset, ring, at, length);
+    int slot = slot(count);
+    offsets[slot] = at;
+    lengths[slot] = length;
+    if (count == 0) {
+      headByte = at;
+    }
+    tailByte = at + length;
+    count++;
+    this.bytes += length;
+    publishOccupancy();
+    return headSequence + count - 1;
+  }
+
+  /**
+   * {@link #offer}, waiting up to {@code timeoutNanos} for room under both bounds. A waiting caller
+   * is woken by the drain that makes room, and looks again at least every {@code
+   * ROOM_RECHECK_NANOS} in any case.
+   */
+  long offer(byte[] bytes, int offset, int length, long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
-    while (!reserve(record.length)) {
+    long sequence;
+    while ((sequence = offer(bytes, offset, length)) < 0) {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
-        return false;
+        return -1;
       }
       synchronized (roomFreed) {
         waitingForRoom++;
         try {
           // Announced, then looked: a drain that freed room before this sees the announcement.
-          if (!hasRoomFor(record.length)) {
+          if (!hasRoomFor(length)) {
             long wait = Math.min(remaining, ROOM_RECHECK_NANOS);
             roomFreed.wait(wait / 1_000_000, (int) (wait % 1_000_000));
           }
@@ -86,56 +127,95 @@ final class RecordQueue implements Outbox.RecordSource {
         }
       }
     }
-    if (records.offer(record)) {
-      return true;
-    }
-    occupancy.addAndGet(-room(record.length));
-    return false;
-  }
-
-  private boolean reserve(int length) {
-    long after = occupancy.addAndGet(room(length));
-    if ((after & BYTES_MASK) <= maxBytes && (after >>> RECORD_SHIFT) <= maxRecords) {
-      return true;
-    }
-    occupancy.addAndGet(-room(length));
-    return false;
+    return sequence;
   }
 
   private boolean hasRoomFor(int length) {
-    long now = occupancy.get() + room(length);
-    return (now & BYTES_MASK) <= maxBytes && (now >>> RECORD_SHIFT) <= maxRecords;
+    long now = occupancy;
+    return (now & BYTES_MASK) + length <= maxBytes && (now >>> RECORD_SHIFT) < maxRecords;
+  }
+
+  /** Where a record of {@code length} bytes goes, growing the ring if it must; -1 if it cannot. */
+  private int placeFor(int length) {
+    int at = freeRunFor(length);
+    if (at < 0 && ring.length < ringLimit) {
+      grow(length);
+      at = freeRunFor(length);
+    }
+    return at;
+  }
+
+  /** The start of a free run of {@code length} bytes after the newest record, or -1. */
+  private int freeRunFor(int length) {
+    if (count == 0) {
+      return length <= ring.length ? 0 : -1;
+    }
+    if (offsets[slot(count - 1)] >= headByte) {
+      // In use: [headByte, tailByte). Free: the end, then (skipping what is left there) the start.
+      if (ring.length - tailByte >= length) {
+        return tailByte;
+      }
+      return headByte >= length ? 0 : -1;
+    }
+    // Wrapped: in use from headByte to the end's last record, and [0, tailByte).
+    return headByte - tailByte >= length ? tailByte : -1;
+  }
+
+  /** A larger ring, the records copied to its start in order; room for {@code length} more at the end. */
+  private void grow(int length) {
+    long needed = bytes + length;
+    byte[] larger = new byte[(int) Math.min(ringLimit, Math.max(needed, Math.max(INITIAL_RING_BYTES,
+        2L * ring.length)))];
+    int at = 0;
+    for (int i = 0; i < count; i++) {
+      int slot = slot(i);
+      int recordLength = lengthOf(slot);
+      System.arraycopy(ring, offsets[slot], larger, at, recordLength);
+      offsets[slot] = at;
+      at += recordLength;
+    }
+    ring = larger;
+    headByte = 0;
+    tailByte = at;
+  }
+
+  private int slot(int index) {
+    int slot = head + index;
+    return slot >= maxRecords ? slot - maxRecords : slot;
+  }
+
+  /** The bytes a slot's record takes in the ring, removed or not. */
+  private int lengthOf(int slot) {
+    return lengths[slot] == REMOVED ? removedLengths[slot] : lengths[slot];
+  }
+
+  private void publishOccupancy() {
+    occupancy = ((long) count << RECORD_SHIFT) | bytes;
   }
 
   /** Half of either bound is taken: the sender is falling behind, and a spill should begin (F17). */
   boolean isHalfFull() {
-    long now = occupancy.get();
+    long now = occupancy;
     return (now >>> RECORD_SHIFT) * 2 >= maxRecords || (now & BYTES_MASK) * 2 >= maxBytes;
   }
 
-  /** Reused by {@link #drainTo(Outbox.RecordSink, int)}, which only the sender thread calls. */
-  private final List<byte[]> drained = new ArrayList<>();
-
+  /** Gives up to {@code maxRecords} records, oldest first, to {@code into}, which copies them. */
   @Override
   public int drainTo(Outbox.RecordSink into, int maxRecords) {
-    int taken = drainTo(drained, maxRecords);
-    for (byte[] record : drained) {
-      into.add(record, 0, record.length);
+    int taken;
+    synchronized (this) {
+      taken = 0;
+      while (taken < maxRecords && count > 0) {
+        int slot = head;
+        if (lengths[slot] != REMOVED) {
+          into.add(ring, offsets[slot], lengths[slot]);
+          taken++;
+        }
+        takeHead();
+      }
+      afterDrain();
     }
-    drained.clear();
-    return taken;
-  }
-
-  /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into}; returns how many. */
-  int drainTo(List<byte[]> into, int maxRecords) {
-    int before = into.size();
-    int taken = records.drainTo(into, maxRecords);
-    long freed = 0;
-    for (int i = before; i < into.size(); i++) {
-      freed += room(into.get(i).length);
-    }
-    occupancy.addAndGet(-freed);
-    if (taken > 0 && waitingForRoom > 0) {
+    if (waitingForRoom > 0) {
       synchronized (roomFreed) {
         roomFreed.notifyAll();
       }
@@ -143,24 +223,66 @@ final class RecordQueue implements Outbox.RecordSource {
     return taken;
   }
 
-  /** Takes back a record a logging thread had just queued (a hand-off raced it). */
-  boolean remove(byte[] record) {
-    if (records.remove(record)) {
-      occupancy.addAndGet(-room(record.length));
-      return true;
+  /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into} as arrays of their own. */
+  int drainTo(List<byte[]> into, int maxRecords) {
+    return drainTo((bytes, offset, length) -> into.add(Arrays.copyOfRange(bytes, offset, offset + length)),
+        maxRecords);
+  }
+
+  private void takeHead() {
+    int length = lengthOf(head);
+    head = head + 1 == maxRecords ? 0 : head + 1;
+    count--;
+    bytes -= length;
+    headSequence++;
+    if (count > 0) {
+      headByte = offsets[head];
     }
-    return false;
+  }
+
+  private void afterDrain() {
+    if (count == 0) {
+      headByte = tailByte = 0;
+      if (ring.length > RETAINED_RING_BYTES) {
+        ring = new byte[0]; // the outage's backlog is gone: so is its memory
+      }
+    }
+    publishOccupancy();
+  }
+
+  /**
+   * Takes back the record numbered {@code sequence} (a hand-off or a stop raced its caller) if no
+   * drain took it yet; it keeps its room until a drain passes it.
+   */
+  synchronized boolean remove(long sequence) {
+    long index = sequence - headSequence;
+    if (index < 0 || index >= count) {
+      return false;
+    }
+    int slot = slot((int) index);
+    if (lengths[slot] == REMOVED) {
+      return false;
+    }
+    removedLengths[slot] = lengths[slot];
+    lengths[slot] = REMOVED;
+    return true;
+  }
+
+  /** The ring's size now, for tests of its growth and release. */
+  synchronized int ringCapacity() {
+    return ring.length;
   }
 
   boolean isEmpty() {
-    return records.isEmpty();
+    return occupancy == 0;
   }
 
+  /** Records queued, a removed one included until a drain passes it. */
   int size() {
-    return records.size();
+    return (int) (occupancy >>> RECORD_SHIFT);
   }
 
   long bytes() {
-    return occupancy.get() & BYTES_MASK;
+    return occupancy & BYTES_MASK;
   }
 }

@@ -1,6 +1,7 @@
 package dev.logfailover.internal.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logfailover.SpillSettings;
 import dev.logfailover.internal.spill.SpillStore;
@@ -43,14 +44,14 @@ class SpillOrderTest {
 
   @Test
   void F17_aStopKeepsTheSendersBatchInOrderBetweenTheSpilledRunsItCameBetween() throws Exception {
-    RecordQueue queue = new RecordQueue(1000, 1 << 20);
+    RecordQueue queue = new RecordQueue(1000, 1 << 20, 1 << 16);
     SpillSettings settings = SpillSettings.builder().directory(directory).build();
     Spill spill = new Spill(queue, settings, "app", Doorbell.open(new FakeTicker()), new DropCounter(),
         new RecordingFailoverListener(), System::currentTimeMillis);
     spill.open(List.of(), "spill-writer");
     // The first run: every server down, event-0 .. event-99 go to disk.
     for (int i = 0; i < 100; i++) {
-      queue.offer(event(i));
+      offer(queue, event(i));
     }
     Await.until(() -> spill.spilledEvents() == 100, () -> "the first run spilled: " + spill.spilledEvents());
     // Connected: the sender reads the run back, has event-0 .. event-29 acknowledged, then takes
@@ -60,18 +61,18 @@ class SpillOrderTest {
     spill.released(30);
     assertEquals(0, spill.drainTo(into(batch), 1000), "the spill read to its end: the queue is the source again");
     for (int i = 100; i < 110; i++) {
-      queue.offer(event(i));
+      offer(queue, event(i));
     }
     assertEquals(10, spill.drainTo(into(batch), 1000));
     assertEquals(numbered(0, 110), texts(batch));
     // The connection fails with the batch in hand; the spill begins again with event-110.
     spill.spillWhileDisconnected();
     for (int i = 110; i < 150; i++) {
-      queue.offer(event(i));
+      offer(queue, event(i));
     }
     Await.until(() -> queue.isEmpty(), () -> "the second run spilled");
     for (int i = 150; i < 155; i++) {
-      queue.offer(event(i)); // Still in the queue at the stop, or moved: either way the newest.
+      offer(queue, event(i)); // Still in the queue at the stop, or moved: either way the newest.
     }
 
     assertEquals(0, spill.close(new ArrayList<>(batch.subList(30, 110))));
@@ -88,5 +89,9 @@ class SpillOrderTest {
   /** A sink that keeps a copy of each record it is given. */
   private static Outbox.RecordSink into(List<byte[]> records) {
     return (bytes, offset, length) -> records.add(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
+
+  private static void offer(RecordQueue queue, byte[] record) {
+    assertTrue(queue.offer(record, 0, record.length) >= 0, "queued");
   }
 }

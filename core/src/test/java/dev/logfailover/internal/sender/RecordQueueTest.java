@@ -1,0 +1,115 @@
+package dev.logfailover.internal.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The queue is one ring of bytes: records in order and intact, both bounds (F13), no array per record. */
+class RecordQueueTest {
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static long offer(RecordQueue queue, String text) {
+    byte[] record = bytes(text);
+    return queue.offer(record, 0, record.length);
+  }
+
+  private static List<String> drain(RecordQueue queue, int maxRecords) {
+    List<String> texts = new ArrayList<>();
+    queue.drainTo((bytes, offset, length) -> texts.add(new String(bytes, offset, length, StandardCharsets.UTF_8)),
+        maxRecords);
+    return texts;
+  }
+
+  @Test
+  void aRecordIsCopiedSoTheCallerMayReuseItsBufferAtOnce() {
+    RecordQueue queue = new RecordQueue(10, 1000, 100);
+    byte[] reused = new byte[16];
+    for (char c = 'a'; c <= 'c'; c++) {
+      Arrays.fill(reused, (byte) c);
+      queue.offer(reused, 4, 3);
+    }
+    assertThat(drain(queue, 10)).containsExactly("aaa", "bbb", "ccc");
+  }
+
+  @Test
+  void F13_bothBoundsHoldAndADrainMakesRoomAgain() {
+    RecordQueue queue = new RecordQueue(3, 10, 10);
+    assertThat(offer(queue, "12345")).isEqualTo(0);
+    assertThat(offer(queue, "123456")).as("11 bytes would pass maxQueueBytes").isNegative();
+    assertThat(offer(queue, "1234")).isEqualTo(1);
+    assertThat(offer(queue, "")).isEqualTo(2);
+    assertThat(offer(queue, "")).as("a fourth record would pass queueSize").isNegative();
+    assertThat(queue.size()).isEqualTo(3);
+    assertThat(queue.bytes()).isEqualTo(9);
+    assertThat(drain(queue, 1)).containsExactly("12345");
+    assertThat(offer(queue, "123456")).isEqualTo(3);
+    assertThat(drain(queue, 10)).containsExactly("1234", "", "123456");
+    assertThat(queue.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aRecordThatDoesNotFitBeforeTheEndStartsAgainAtTheBeginningAndOrderIsKept() {
+    RecordQueue queue = new RecordQueue(100, 100, 40);
+    Deque<String> expected = new ArrayDeque<>();
+    Random random = new Random(12);
+    int next = 0;
+    // Every offer the bounds allow must succeed, however the ring has wrapped.
+    for (int step = 0; step < 20_000; step++) {
+      if (random.nextInt(3) > 0) {
+        String text = (next++ + "-" + "x".repeat(40)).substring(0, random.nextInt(41));
+        boolean allowed = expected.size() < 100 && queue.bytes() + text.length() <= 100;
+        assertThat(offer(queue, text) >= 0).as("step %d: %d records, %d bytes, %d more", step, expected.size(),
+            queue.bytes(), text.length()).isEqualTo(allowed);
+        if (allowed) {
+          expected.add(text);
+        }
+      } else {
+        for (String text : drain(queue, 1 + random.nextInt(5))) {
+          assertThat(text).isEqualTo(expected.poll());
+        }
+      }
+    }
+    assertThat(drain(queue, Integer.MAX_VALUE)).containsExactlyElementsOf(expected);
+    assertThat(queue.ringCapacity()).as("the ring holds maxQueueBytes plus the largest record, no more")
+        .isLessThanOrEqualTo(140);
+  }
+
+  @Test
+  void theRingFollowsTheBacklogAndGivesAnOutagesMemoryBackOnceEmpty() {
+    RecordQueue queue = new RecordQueue(1_000_000, 64L << 20, 1 << 20);
+    byte[] record = new byte[1000];
+    queue.offer(record, 0, record.length);
+    assertThat(queue.ringCapacity()).as("a small backlog, a small ring").isEqualTo(64 * 1024);
+    for (int i = 0; i < 9_999; i++) {
+      queue.offer(record, 0, record.length);
+    }
+    assertThat(queue.ringCapacity()).isGreaterThan(RecordQueue.RETAINED_RING_BYTES);
+    assertThat(queue.drainTo(new ArrayList<>(), Integer.MAX_VALUE)).isEqualTo(10_000);
+    assertThat(queue.ringCapacity()).isZero();
+    queue.offer(record, 0, record.length);
+    assertThat(drain(queue, 1)).hasSize(1);
+  }
+
+  @Test
+  void aRecordTakenBackBeforeAnyDrainIsSkippedAndOnlyOnce() {
+    RecordQueue queue = new RecordQueue(10, 1000, 100);
+    offer(queue, "first");
+    long second = offer(queue, "second");
+    offer(queue, "third");
+    assertThat(queue.remove(second)).isTrue();
+    assertThat(queue.remove(second)).as("already taken back").isFalse();
+    assertThat(drain(queue, 10)).containsExactly("first", "third");
+    long fourth = offer(queue, "fourth");
+    assertThat(drain(queue, 10)).containsExactly("fourth");
+    assertThat(queue.remove(fourth)).as("a drain took it first").isFalse();
+  }
+}
