@@ -52,6 +52,8 @@ class ConfigTest {
         .hasMessageContaining("10 parsecs");
     assertThatThrownBy(() -> FailoverConfig.builder().host("h").maxQueueBytes(1024).maxRecordSize(2048).build())
         .hasMessageContaining("maxRecordSize").hasMessageContaining("maxQueueBytes");
+    assertThatThrownBy(() -> FailoverConfig.builder().maxQueueBytes((1L << 30) + 1))
+        .as("the queue is one array").hasMessageContaining("maxQueueBytes").hasMessageContaining("at most 1 GiB");
   }
 
   @Test

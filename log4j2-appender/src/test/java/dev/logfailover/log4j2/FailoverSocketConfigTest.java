@@ -88,6 +88,7 @@ class FailoverSocketConfigTest {
         Arguments.of("host=\"h\" transport=\"udp\"", "", "transport", "udp"),
         Arguments.of("host=\"h\"", "<Servers><Server host=\"f1\" port=\"99999\"/></Servers>", "server", "f1:99999"),
         Arguments.of("host=\"h\" queueSize=\"many\"", "", "queueSize", "many"),
+        Arguments.of("host=\"h\" maxQueueBytes=\"2147483648\"", "", "maxQueueBytes", "2147483648"),
         // Issue 13: the spill's options.
         Arguments.of("host=\"h\" spillDirectory=\"/tmp/x\" spillSync=\"sometimes\"", "", "spillSync", "sometimes"),
         Arguments.of("host=\"h\" spillDirectory=\"/tmp/x\" maxSpillSize=\"1 KiB\"", "", "maxSpillSize", "1 KiB"),

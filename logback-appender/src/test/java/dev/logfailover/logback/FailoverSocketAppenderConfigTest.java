@@ -106,6 +106,7 @@ class FailoverSocketAppenderConfigTest {
         Arguments.of("<host>h</host><failover><servers><server>f1</server></servers>"
             + "<failback><tcpProbeInterval>0s</tcpProbeInterval></failback></failover>", "tcpProbeInterval", "0s"),
         Arguments.of("<host>h</host><queueSize>many</queueSize>", "queueSize", "many"),
+        Arguments.of("<host>h</host><maxQueueBytes>2147483648</maxQueueBytes>", "maxQueueBytes", "2147483648"),
         Arguments.of("<host>h</host><overflowPolicy>wait</overflowPolicy>", "overflowPolicy", "wait"),
         Arguments.of("<host>h</host><keepAlive>yes</keepAlive>", "keepAlive", "yes"),
         Arguments.of("<host>h</host><path>/logs</path>", "transport", "tcp"),
