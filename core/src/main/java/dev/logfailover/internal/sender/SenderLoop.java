@@ -31,8 +31,8 @@ final class SenderLoop implements Runnable {
    * logging threads are then producing about as fast as the sender writes, and a write (and the
    * server's read) per few records would cost more CPU than the records themselves.
    */
-  static final int COALESCE_BELOW_RECORDS = 32;
-  static final long COALESCE_NANOS = 50_000;
+  private static final int COALESCE_BELOW_RECORDS = 32;
+  private static final long COALESCE_NANOS = 50_000;
 
   private final RecordQueue queue;
   /** Records handed over by a predecessor (reconfiguration); sent before the queue. */
@@ -48,10 +48,20 @@ final class SenderLoop implements Runnable {
   private Spill spill;
   /** Unexpected errors met while the current batch was in hand; reset when a batch is sent. */
   private int unexpectedErrorsOnThisBatch;
-  /** When the last send ended, in real time; 0 before the first. */
-  private long lastSendEndedNanos;
+  /** When the last send ended, in real time. */
+  private long lastSendEndedNanos = System.nanoTime() - COALESCE_NANOS;
   /** Made once: an idle sender asks it at every sleep, which should allocate nothing. */
   private final BooleanSupplier noWork = this::hasNoWork;
+  /** The predecessor's records as a source; made once. */
+  private final Outbox.RecordSource carriedOver = (into, maxRecords) -> {
+    int taken = 0;
+    byte[] record;
+    while (taken < maxRecords && (record = carryOver.poll()) != null) {
+      into.add(record, 0, record.length);
+      taken++;
+    }
+    return taken;
+  };
 
   SenderLoop(RecordQueue queue, Outbox outbox, Connector connector, SenderControl control,
       Doorbell doorbell, DropCounter drops, FailoverListener listener) {
@@ -156,17 +166,6 @@ final class SenderLoop implements Runnable {
   private int fillOutbox() {
     return outbox.fill(!carryOver.isEmpty() ? carriedOver : spill != null ? spill : queue);
   }
-
-  /** The predecessor's records as a source; made once. */
-  private final Outbox.RecordSource carriedOver = (into, maxRecords) -> {
-    int taken = 0;
-    byte[] record;
-    while (taken < maxRecords && (record = carryOver.poll()) != null) {
-      into.add(record, 0, record.length);
-      taken++;
-    }
-    return taken;
-  };
 
   private boolean isBacklogEmpty() {
     return carryOver.isEmpty() && (spill != null ? spill.isEmpty() : queue.isEmpty());
