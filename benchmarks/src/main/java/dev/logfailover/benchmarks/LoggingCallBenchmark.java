@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class LoggingCallBenchmark {
   @Param({"logback+logfailover", "logback+logstash-tcp", "logback+AsyncAppender+socket", "log4j2+logfailover",
       "log4j2+Socket", "log4j2+Async+Socket", "log4j2+AsyncLogger+logfailover"})

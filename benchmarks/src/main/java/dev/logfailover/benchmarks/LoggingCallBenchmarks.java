@@ -59,7 +59,7 @@ public final class LoggingCallBenchmarks {
 
   private static String table(List<Figures> figures) {
     StringBuilder text = new StringBuilder()
-        .append("The logging call, JMH (average time, 3 x 2 s warm-up, 5 x 2 s measured, 1 fork), ")
+        .append("The logging call, JMH (average time, 3 x 2 s warm-up, 5 x 2 s measured, 2 forks), ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(System.getProperty("java.version")).append(' ').append(System.getProperty("java.vm.name"))
         .append(", ").append(LocalDate.now()).append("\n\n")
