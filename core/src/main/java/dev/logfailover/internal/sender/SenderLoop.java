@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,13 +25,6 @@ import java.util.function.BooleanSupplier;
 final class SenderLoop implements Runnable {
   /** After an unexpected error, the pause before the next step: no hot loop on a bug. */
   private static final long RECOVERY_PAUSE_NANOS = 100_000_000;
-  /**
-   * A batch smaller than this, right after a write, waits {@link #COALESCE_NANOS} for more: the
-   * logging threads are then producing about as fast as the sender writes, and a write (and the
-   * server's read) per few records would cost more CPU than the records themselves.
-   */
-  private static final int COALESCE_BELOW_RECORDS = 32;
-  private static final long COALESCE_NANOS = 50_000;
 
   private final RecordQueue queue;
   /** Records handed over by a predecessor (reconfiguration); sent before the queue. */
@@ -48,8 +40,6 @@ final class SenderLoop implements Runnable {
   private Spill spill;
   /** Unexpected errors met while the current batch was in hand; reset when a batch is sent. */
   private int unexpectedErrorsOnThisBatch;
-  /** When the last send ended, in real time. */
-  private long lastSendEndedNanos = System.nanoTime() - COALESCE_NANOS;
   /** Made once: an idle sender asks it at every sleep, which should allocate nothing. */
   private final BooleanSupplier noWork = this::hasNoWork;
   /** The predecessor's records as a source; made once. */
@@ -124,21 +114,7 @@ final class SenderLoop implements Runnable {
     } else if (outbox.isEmpty() && fillOutbox() == 0) {
       idle();
     } else {
-      coalesce();
       send();
-    }
-  }
-
-  /**
-   * A small batch that follows a send closely waits a moment for the records still coming, so a
-   * steady stream goes out in fewer, larger writes. Only ever {@link #COALESCE_NANOS} of real
-   * time, and only while records keep arriving: an event logged alone goes at once.
-   */
-  private void coalesce() {
-    if (outbox.size() < COALESCE_BELOW_RECORDS && outbox.written() == 0
-        && System.nanoTime() - lastSendEndedNanos < COALESCE_NANOS && !control.isSignalled()) {
-      LockSupport.parkNanos(COALESCE_NANOS);
-      outbox.topUp();
     }
   }
 
@@ -211,7 +187,6 @@ final class SenderLoop implements Runnable {
         released += rejection.count();
       }
       leftTheOutbox(released);
-      lastSendEndedNanos = System.nanoTime();
     }
   }
 

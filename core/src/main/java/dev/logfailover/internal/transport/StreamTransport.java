@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 
@@ -30,6 +31,14 @@ public final class StreamTransport implements SessionFactory {
    * connection the server already closed before that is noticed.
    */
   static final int RECORDS_PER_SILENCE_CHECK = 64;
+  /**
+   * A batch smaller than this, right after a write, waits {@link #COALESCE_NANOS} for more: the
+   * logging threads then log about as fast as the sender writes, and a write (and the server's
+   * read) per few records costs more CPU than the records, CPU the logging threads share. An
+   * acknowledging transport needs none of this: its wait for answers gathers the next batch.
+   */
+  private static final int COALESCE_BELOW_RECORDS = 32;
+  private static final long COALESCE_NANOS = 50_000;
 
   private final Framer framer;
   /** Null for plain TCP. */
@@ -66,6 +75,8 @@ public final class StreamTransport implements SessionFactory {
     private final Runnable releaseAccepted = this::releaseAccepted;
     /** Records written since the server was last known silent (a read, or a quiet wake-up). */
     private int writtenSinceSilent = RECORDS_PER_SILENCE_CHECK;
+    /** When the last send ended, in real time. */
+    private long lastSendEndedNanos = System.nanoTime() - COALESCE_NANOS;
 
     StreamSession(Wire wire) {
       super(wire);
@@ -73,6 +84,7 @@ public final class StreamTransport implements SessionFactory {
 
     @Override
     public void send(Outbox outbox) throws IOException {
+      coalesce(outbox);
       // A FIN that came since the last check is noticed before anything more is written into it.
       if (writtenSinceSilent >= RECORDS_PER_SILENCE_CHECK) {
         wire.checkSilent();
@@ -83,6 +95,20 @@ public final class StreamTransport implements SessionFactory {
         chunk = frameFrom(outbox);
         wire.write(chunk, releaseAccepted);
         writtenSinceSilent += end - first;
+      }
+      lastSendEndedNanos = System.nanoTime();
+    }
+
+    /**
+     * A small batch that follows a send closely waits a moment for the records still coming, so
+     * a steady stream goes out in fewer, larger writes. Real time, not the engine's clock: it is
+     * a batching heuristic, not a rule, and only ever {@link #COALESCE_NANOS}. An event logged
+     * alone, after a quiet moment, goes at once.
+     */
+    private void coalesce(Outbox outbox) {
+      if (outbox.pending() < COALESCE_BELOW_RECORDS && System.nanoTime() - lastSendEndedNanos < COALESCE_NANOS) {
+        LockSupport.parkNanos(COALESCE_NANOS);
+        outbox.topUp();
       }
     }
 
