@@ -25,7 +25,7 @@ import java.util.function.LongConsumer;
  */
 public final class Benchmarks {
   private static final int EVENTS = 2_000_000;
-  private static final int ROUNDS = 5;
+  private static final int ROUNDS = 7;
   private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg%n";
 
   /** The encoders compared: the same one for every appender in a table. */
@@ -33,16 +33,7 @@ public final class Benchmarks {
   private static final String JSON_ENCODER = "<encoder class=\"net.logstash.logback.encoder.LogstashEncoder\"/>";
 
   public static void main(String[] args) throws Exception {
-    System.out.printf("Throughput: %,d events per round, %d rounds (first is warm-up), %d cores%n",
-        EVENTS, ROUNDS, Runtime.getRuntime().availableProcessors());
-    for (String encoder : List.of(PATTERN_ENCODER, JSON_ENCODER)) {
-      for (int threads : new int[] {1, 2}) {
-        compare(encoder, threads);
-      }
-    }
-    for (int threads : new int[] {1, 2}) {
-      compareLog4j2(threads);
-    }
+    throughputTables();
     failoverLatency();
     HttpBenchmark.run();
     IdleCostBenchmark.run();
@@ -51,16 +42,30 @@ public final class Benchmarks {
     SpillBenchmark.run();
   }
 
+  /** The throughput tables alone: Logback with two encoders, then Log4j2; one and two threads each. */
+  static void throughputTables() throws Exception {
+    System.out.printf("Throughput: %,d events per round, %d rounds (first is warm-up), the appenders' rounds "
+        + "interleaved, %d cores%n", EVENTS, ROUNDS, Runtime.getRuntime().availableProcessors());
+    for (String encoder : List.of(PATTERN_ENCODER, JSON_ENCODER)) {
+      for (int threads : new int[] {1, 2}) {
+        compare(encoder, threads);
+      }
+    }
+    for (int threads : new int[] {1, 2}) {
+      compareLog4j2(threads);
+    }
+  }
+
   private static void compare(String encoder, int threads) throws Exception {
     String encoderName = encoder == PATTERN_ENCODER ? "PatternLayoutEncoder, ~150-byte lines" : "LogstashEncoder (JSON)";
     System.out.printf("%n%s, %d logging thread%s%n", encoderName, threads, threads == 1 ? "" : "s");
     System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
-    double plain = throughput("plain buffered socket", port -> Candidate.logback(plainSocket(port, encoder)), threads);
-    double logstash = throughput("logstash-logback-encoder TCP appender",
-        port -> Candidate.logback(logstash(port, encoder)), threads);
-    double ours = throughput("logfailover FailoverSocketAppender", port -> Candidate.logback(ours(port, encoder)), threads);
+    double[] medians = compareInterleaved(threads,
+        new Contender("plain buffered socket", port -> Candidate.logback(plainSocket(port, encoder))),
+        new Contender("logstash-logback-encoder TCP appender", port -> Candidate.logback(logstash(port, encoder))),
+        new Contender("logfailover FailoverSocketAppender", port -> Candidate.logback(ours(port, encoder))));
     System.out.printf("=> logfailover: %.2fx logstash-logback-encoder, %.0f%% of a plain buffered socket%n",
-        ours / logstash, 100 * ours / plain);
+        medians[2] / medians[1], 100 * medians[2] / medians[0]);
   }
 
   /**
@@ -68,16 +73,19 @@ public final class Benchmarks {
    * a buffered socket (the ceiling), its Socket appender buffered and without a flush per event,
    * and ours.
    */
-  static void compareLog4j2(int threads) throws Exception {
+  private static void compareLog4j2(int threads) throws Exception {
     System.out.printf("%nLog4j2, PatternLayout, ~150-byte lines, %d logging thread%s%n", threads, threads == 1 ? "" : "s");
     System.out.printf("%-40s %15s %15s%n", "appender", "median events/s", "best events/s");
-    double plain = throughput("plain buffered socket", port -> Candidate.start(Candidate.LOG4J2_PLAIN, port), threads);
-    double socket = throughput("Log4j2 Socket (bufferedIo, no flush)", port -> Candidate.start("log4j2+Socket", port),
-        threads);
-    double ours = throughput("logfailover FailoverSocket", port -> Candidate.start("log4j2+logfailover", port), threads);
+    double[] medians = compareInterleaved(threads,
+        new Contender("plain buffered socket", port -> Candidate.start(Candidate.LOG4J2_PLAIN, port)),
+        new Contender("Log4j2 Socket (bufferedIo, no flush)", port -> Candidate.start("log4j2+Socket", port)),
+        new Contender("logfailover FailoverSocket", port -> Candidate.start("log4j2+logfailover", port)));
     System.out.printf("=> logfailover: %.2fx Log4j2 Socket, %.0f%% of a plain buffered socket%n",
-        ours / socket, 100 * ours / plain);
+        medians[2] / medians[1], 100 * medians[2] / medians[0]);
   }
+
+  /** One appender of a throughput table, by the name it is printed with. */
+  record Contender(String name, Starter starter) {}
 
   /** Starts a candidate that ships to the sink on {@code port}. */
   @FunctionalInterface
@@ -132,34 +140,51 @@ public final class Benchmarks {
     }
   }
 
-  private static double throughput(String name, Starter starter, int threads) throws Exception {
-    double[] rates = new double[ROUNDS - 1];
+  /**
+   * Runs {@code ROUNDS} rounds in which each contender, in turn, ships {@code EVENTS} events (the
+   * first round a warm-up), prints each one's median and best rate, and returns the medians.
+   * Interleaved rounds, not one contender's rounds after another's: this VM's speed drifts over
+   * minutes, and the drift then falls on every contender alike.
+   */
+  private static double[] compareInterleaved(int threads, Contender... contenders) throws Exception {
+    double[][] rates = new double[contenders.length][ROUNDS - 1];
     for (int round = 0; round < ROUNDS; round++) {
-      try (CountingSink sink = new CountingSink()) {
-        Candidate candidate = starter.start(sink.port());
-        long start = System.nanoTime();
-        logNumbered(candidate::log, EVENTS, threads);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        if (!name.startsWith("logfailover")) {
-          candidate.close(); // the others' last bytes sit in a buffer until flushed
-        }
-        while (sink.records() < EVENTS && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
-        }
-        long elapsed = System.nanoTime() - start;
-        candidate.close();
-        if (sink.records() < EVENTS) {
-          throw new IllegalStateException(name + " delivered " + sink.records() + " of " + EVENTS);
-        }
+      for (int c = 0; c < contenders.length; c++) {
+        double rate = throughput(contenders[c], threads);
         if (round > 0) {
-          rates[round - 1] = EVENTS / (elapsed / 1e9);
+          rates[c][round - 1] = rate;
         }
       }
     }
-    Arrays.sort(rates);
-    double median = rates[rates.length / 2];
-    System.out.printf("%-40s %,15.0f %,15.0f%n", name, median, rates[rates.length - 1]);
-    return median;
+    double[] medians = new double[contenders.length];
+    for (int c = 0; c < contenders.length; c++) {
+      Arrays.sort(rates[c]);
+      medians[c] = rates[c][rates[c].length / 2];
+      System.out.printf("%-40s %,15.0f %,15.0f%n", contenders[c].name(), medians[c], rates[c][rates[c].length - 1]);
+    }
+    return medians;
+  }
+
+  /** One round of one contender: events per second, from the first call to the last event at the sink. */
+  private static double throughput(Contender contender, int threads) throws Exception {
+    try (CountingSink sink = new CountingSink()) {
+      Candidate candidate = contender.starter().start(sink.port());
+      long start = System.nanoTime();
+      logNumbered(candidate::log, EVENTS, threads);
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      if (!contender.name().startsWith("logfailover")) {
+        candidate.close(); // the others' last bytes sit in a buffer until flushed
+      }
+      while (sink.records() < EVENTS && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      long elapsed = System.nanoTime() - start;
+      candidate.close();
+      if (sink.records() < EVENTS) {
+        throw new IllegalStateException(contender.name() + " delivered " + sink.records() + " of " + EVENTS);
+      }
+      return EVENTS / (elapsed / 1e9);
+    }
   }
 
   /** Time from a reset of the primary to the first event at failover1, logging every 50 microseconds. */
