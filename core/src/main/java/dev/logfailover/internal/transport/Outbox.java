@@ -31,7 +31,7 @@ public final class Outbox {
   private final int[] offsets;
   private final int[] lengths;
   /** Made once: what sources copy records into. */
-  private final RecordSink appender = this::append;
+  private final RecordSink intoArena = this::append;
   private int size;
   private int written;
   private int released;
@@ -84,7 +84,7 @@ public final class Outbox {
     if (arena.length > RETAINED_ARENA_BYTES) {
       arena = new byte[INITIAL_ARENA_BYTES]; // a batch of large records does not hold its memory for good
     }
-    return source.drainTo(appender, maxRecords);
+    return source.drainTo(intoArena, maxRecords);
   }
 
   private void append(byte[] bytes, int offset, int length) {
@@ -110,7 +110,7 @@ public final class Outbox {
     if (source == null || size == maxRecords) {
       return 0;
     }
-    return source.drainTo(appender, maxRecords - size);
+    return source.drainTo(intoArena, maxRecords - size);
   }
 
   /** How many records a batch holds at most. */

@@ -70,7 +70,7 @@ public final class StreamTransport implements SessionFactory {
     private int next;
     /** The batch being sent, and the chunk of it being written. */
     private Outbox outbox;
-    private ByteBuffer chunk;
+    private ByteBuffer writing;
     /** Made once, so that a write allocates nothing. */
     private final Runnable releaseAccepted = this::releaseAccepted;
     /** Records written since the server was last known silent (a read, or a quiet wake-up). */
@@ -92,8 +92,8 @@ public final class StreamTransport implements SessionFactory {
       }
       this.outbox = outbox;
       while (!outbox.isEmpty()) {
-        chunk = frameFrom(outbox);
-        wire.write(chunk, releaseAccepted);
+        writing = frameFrom(outbox);
+        wire.write(writing, releaseAccepted);
         writtenSinceSilent += end - first;
       }
       lastSendEndedNanos = System.nanoTime();
@@ -134,7 +134,7 @@ public final class StreamTransport implements SessionFactory {
 
     /** After each write's progress: releases the records whose bytes the kernel took in full. */
     private void releaseAccepted() {
-      int position = chunk.position();
+      int position = writing.position();
       while (next < end && ends[next - first] <= position) {
         next++;
       }
