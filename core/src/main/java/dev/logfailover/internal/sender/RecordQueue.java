@@ -28,8 +28,6 @@ final class RecordQueue implements Outbox.RecordSource {
   private static final int INITIAL_RING_BYTES = 64 * 1024;
   static final int RETAINED_RING_BYTES = 4 * 1024 * 1024;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
-  /** A record taken back by {@link #remove} keeps its place in the ring, marked so: drains skip it. */
-  private static final int REMOVED = -1;
 
   /** The occupancy word: records above this many bits, bytes below. */
   private static final int RECORD_SHIFT = 40;
@@ -44,10 +42,13 @@ final class RecordQueue implements Outbox.RecordSource {
 
   // Guarded by this.
   private byte[] ring = new byte[0];
-  /** Where each queued record starts in the ring, and its length (or REMOVED), in queue order from {@code head}. */
+  /**
+   * Where each queued record starts in the ring, and its length, in queue order from {@code head}.
+   * A record taken back by {@link #remove} keeps its place and its room, its length stored as
+   * {@code ~length} (negative): drains skip it.
+   */
   private final int[] offsets;
   private final int[] lengths;
-  private final int[] removedLengths;
   private int head;
   private int count;
   /** Where the oldest record starts, and where the next one's bytes go. */
@@ -72,7 +73,6 @@ final class RecordQueue implements Outbox.RecordSource {
     this.ringLimit = (int) Math.min(MAX_ARRAY_BYTES, maxBytes + Math.min(maxRecordSize, maxBytes));
     this.offsets = new int[maxRecords];
     this.lengths = new int[maxRecords];
-    this.removedLengths = new int[maxRecords];
   }
 
   /**
@@ -186,7 +186,7 @@ final class RecordQueue implements Outbox.RecordSource {
 
   /** The bytes a slot's record takes in the ring, removed or not. */
   private int lengthOf(int slot) {
-    return lengths[slot] == REMOVED ? removedLengths[slot] : lengths[slot];
+    return lengths[slot] < 0 ? ~lengths[slot] : lengths[slot];
   }
 
   private void publishOccupancy() {
@@ -207,7 +207,7 @@ final class RecordQueue implements Outbox.RecordSource {
       taken = 0;
       while (taken < maxRecords && count > 0) {
         int slot = head;
-        if (lengths[slot] != REMOVED) {
+        if (lengths[slot] >= 0) {
           into.add(ring, offsets[slot], lengths[slot]);
           taken++;
         }
@@ -260,11 +260,10 @@ final class RecordQueue implements Outbox.RecordSource {
       return false;
     }
     int slot = slot((int) index);
-    if (lengths[slot] == REMOVED) {
+    if (lengths[slot] < 0) {
       return false;
     }
-    removedLengths[slot] = lengths[slot];
-    lengths[slot] = REMOVED;
+    lengths[slot] = ~lengths[slot];
     return true;
   }
 
