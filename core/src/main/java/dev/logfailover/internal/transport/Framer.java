@@ -1,7 +1,10 @@
 package dev.logfailover.internal.transport;
 
 import dev.logfailover.Framing;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Writes one record with its framing (SPEC section 4). One trailing line separator ({@code \n} or
@@ -9,6 +12,11 @@ import java.nio.ByteBuffer;
  * escaped or doubled. Stateless; thread-safe.
  */
 public final class Framer {
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  /** {@code '\r' + 1} in every byte. */
+  private static final long BELOW_LINE_BREAKS = 0x0101010101010101L * ('\r' + 1);
+
   private final Framing framing;
 
   public Framer(Framing framing) {
@@ -51,14 +59,48 @@ public final class Framer {
   private static void putEscaped(byte[] bytes, int offset, int length, ByteBuffer out) {
     int runStart = offset;
     int end = offset + length;
-    for (int i = offset; i < end; i++) {
-      byte b = bytes[i];
-      if (b == '\n' || b == '\r') {
-        out.put(bytes, runStart, i - runStart).put((byte) '\\').put((byte) (b == '\n' ? 'n' : 'r'));
-        runStart = i + 1;
-      }
+    int lineBreak;
+    while ((lineBreak = indexOfLineBreak(bytes, runStart, end)) < end) {
+      out.put(bytes, runStart, lineBreak - runStart).put((byte) '\\').put((byte) (bytes[lineBreak] == '\n' ? 'n' : 'r'));
+      runStart = lineBreak + 1;
     }
     out.put(bytes, runStart, end - runStart);
+  }
+
+  /**
+   * The index of the first CR or LF in {@code [from, end)}, or {@code end}. Eight bytes at a time,
+   * looking closer only at a word with a byte below 14 (LF is 10, CR 13; a tab also stops it): the
+   * scan ran byte by byte on every record framed by newline and was the sender's largest cost.
+   */
+  static int indexOfLineBreak(byte[] bytes, int from, int end) {
+    int i = from;
+    for (; i <= end - Long.BYTES; i += Long.BYTES) {
+      if (hasByteBelowCarriageReturnPlusOne((long) WORDS.get(bytes, i))) {
+        int lineBreak = firstLineBreak(bytes, i, i + Long.BYTES);
+        if (lineBreak >= 0) {
+          return lineBreak;
+        }
+      }
+    }
+    int lineBreak = firstLineBreak(bytes, i, end);
+    return lineBreak >= 0 ? lineBreak : end;
+  }
+
+  /**
+   * Whether a byte of {@code word} is below {@code '\r' + 1} (the classic bit trick, exact for
+   * "any": bytes of 0x80 and above never count).
+   */
+  private static boolean hasByteBelowCarriageReturnPlusOne(long word) {
+    return ((word - BELOW_LINE_BREAKS) & ~word & HIGH_BITS) != 0;
+  }
+
+  private static int firstLineBreak(byte[] bytes, int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (bytes[i] == '\n' || bytes[i] == '\r') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static void putDecimal(int value, ByteBuffer out) {

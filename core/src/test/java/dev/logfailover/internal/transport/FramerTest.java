@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logfailover.Framing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** SPEC section 4: octet counting and newline framing. */
@@ -41,5 +42,37 @@ class FramerTest {
     assertThat(frame(Framing.NEWLINE, "two\n\n")).as("only one separator is dropped").isEqualTo("two\\n\n");
     assertThat(frame(Framing.OCTET_COUNTING, "json\n")).isEqualTo("4 json");
     assertThat(frame(Framing.OCTET_COUNTING, "json\r\n")).isEqualTo("4 json");
+  }
+
+  @Test
+  void S4_theWordAtATimeScanFindsEveryLineBreakWhereverItLies() {
+    // Bytes that differ from CR or LF by one bit, the sign bit or a borrow, around every break.
+    byte[] alphabet = {'a', '\n', '\r', 0, 0x0B, 0x0C, 0x09, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, 0x1A, 0x2D};
+    Random random = new Random(42);
+    for (int trial = 0; trial < 20_000; trial++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = random.nextInt(4) == 0 ? alphabet[random.nextInt(alphabet.length)] : (byte) ('a' + random.nextInt(26));
+      }
+      int from = random.nextInt(bytes.length + 1);
+      int end = from + random.nextInt(bytes.length - from + 1);
+      int expected = end;
+      for (int i = end - 1; i >= from; i--) {
+        if (bytes[i] == '\n' || bytes[i] == '\r') {
+          expected = i;
+        }
+      }
+      assertThat(Framer.indexOfLineBreak(bytes, from, end)).as("trial %d", trial).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void S4_breaksInsideLongRecordsAreEscapedOnEitherSideOfEveryWord() {
+    String line = "0123456789abcdefghijklmnopqrstuv";
+    for (int at = 0; at < line.length(); at++) {
+      String record = line.substring(0, at) + "\n" + line.substring(at) + "\r" + line;
+      assertThat(frame(Framing.NEWLINE, record))
+          .isEqualTo(line.substring(0, at) + "\\n" + line.substring(at) + "\\r" + line + "\n");
+    }
   }
 }
