@@ -205,15 +205,18 @@ final class RecordQueue implements Outbox.RecordSource {
     int taken;
     synchronized (this) {
       taken = 0;
-      while (taken < maxRecords && count > 0) {
-        int slot = head;
-        if (lengths[slot] >= 0) {
-          into.add(ring, offsets[slot], lengths[slot]);
-          taken++;
+      try {
+        while (taken < maxRecords && count > 0) {
+          int slot = head;
+          if (lengths[slot] >= 0) {
+            into.add(ring, offsets[slot], lengths[slot]);
+            taken++;
+          }
+          takeHead();
         }
-        takeHead();
+      } finally {
+        afterDrain(); // a sink that failed midway leaves the rest queued, and counted
       }
-      afterDrain();
     }
     if (waitingForRoom > 0) {
       synchronized (roomFreed) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The queue is one ring of bytes: records in order and intact, both bounds (F13), no array per record. */
@@ -111,5 +112,67 @@ class RecordQueueTest {
     long fourth = offer(queue, "fourth");
     assertThat(drain(queue, 10)).containsExactly("fourth");
     assertThat(queue.remove(fourth)).as("a drain took it first").isFalse();
+  }
+
+  @Test
+  void aSinkThatFailsMidwayLeavesTheRecordsItDidNotTakeQueuedInOrder() {
+    RecordQueue queue = new RecordQueue(10, 1000, 100);
+    offer(queue, "first");
+    long second = offer(queue, "second");
+    offer(queue, "third");
+    offer(queue, "fourth");
+    queue.remove(second);
+    List<String> taken = new ArrayList<>();
+    try {
+      queue.drainTo((bytes, offset, length) -> {
+        if (taken.size() == 2) {
+          throw new IllegalStateException("sink full");
+        }
+        taken.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      }, 10);
+    } catch (IllegalStateException expected) {
+      // the drain passes the sink's failure on
+    }
+    assertThat(taken).containsExactly("first", "third");
+    assertThat(queue.size()).isEqualTo(1);
+    assertThat(drain(queue, 10)).containsExactly("fourth");
+  }
+
+  @Test
+  void twoLoggingThreadsAndADrainingThreadLoseNothingAndKeepEachThreadsOrder() throws Exception {
+    RecordQueue queue = new RecordQueue(500, 20_000, 200);
+    int perThread = 100_000;
+    List<Thread> loggers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      String thread = "t" + t;
+      loggers.add(new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          byte[] record = bytes(thread + " " + i + " " + "y".repeat(i % 150));
+          try {
+            assertThat(queue.offer(record, 0, record.length, TimeUnit.SECONDS.toNanos(10))).isNotNegative();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+      }));
+    }
+    loggers.forEach(Thread::start);
+    int[] nextOf = new int[2];
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while ((nextOf[0] < perThread || nextOf[1] < perThread) && System.nanoTime() < deadline) {
+      for (String text : drain(queue, 64)) {
+        String[] parts = text.split(" ", 3);
+        int thread = parts[0].charAt(1) - '0';
+        int number = Integer.parseInt(parts[1]);
+        assertThat(number).as("thread %d's next", thread).isEqualTo(nextOf[thread]);
+        assertThat(parts.length == 3 ? parts[2] : "").isEqualTo("y".repeat(number % 150));
+        nextOf[thread]++;
+      }
+    }
+    for (Thread logger : loggers) {
+      logger.join(10_000);
+    }
+    assertThat(nextOf).containsExactly(perThread, perThread);
+    assertThat(queue.isEmpty()).isTrue();
   }
 }
