@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -25,30 +23,48 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs {@link LoggingCallBenchmark} with one and with two logging threads and JMH's GC profiler,
  * side by side in one run, and writes {@code benchmarks/results/logging-call.md} (a table with the
  * machine, the JVM and the date) and {@code logging-call.png} (ns per call, a bar chart).
+ *
+ * <p>The candidates take turns: each round runs every candidate once (one fork), and each figure
+ * is the median of the rounds, with their range. This VM's speed drifts by a third over minutes,
+ * so running one candidate's forks after another's compared the drift as much as the candidates.
  */
 public final class LoggingCallBenchmarks {
+  private static final int ROUNDS = 3;
+
   private LoggingCallBenchmarks() {}
 
-  /** One candidate's figures with a number of threads. */
-  record Figures(String candidate, int threads, double nanosPerCall, double error, double bytesPerCall) {}
+  /** One candidate's figures with a number of threads: medians over the rounds, and the range of ns per call. */
+  record Figures(String candidate, int threads, double nanosPerCall, double fastest, double slowest,
+      double bytesPerCall) {}
 
   public static void main(String[] args) throws Exception {
-    List<Figures> figures = new ArrayList<>();
-    for (int threads : new int[] {1, 2}) {
-      Collection<RunResult> results = new Runner(new OptionsBuilder()
-          .include(LoggingCallBenchmark.class.getName())
-          .threads(threads)
-          .addProfiler(GCProfiler.class)
-          .build()).run();
-      for (RunResult result : results) {
-        Result<?> time = result.getPrimaryResult();
-        double bytes = result.getSecondaryResults().entrySet().stream()
-            .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm")).mapToDouble(entry -> entry.getValue()
-                .getScore()).findFirst().orElse(Double.NaN);
-        figures.add(new Figures(result.getParams().getParam("candidate"), threads, time.getScore(),
-            time.getScoreError(), bytes));
+    Map<String, List<double[]>> rounds = new LinkedHashMap<>(); // "candidate/threads" -> {ns/op, B/op} per round
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int threads : new int[] {1, 2}) {
+        for (String candidate : Candidate.NAMES) {
+          RunResult result = new Runner(new OptionsBuilder()
+              .include(LoggingCallBenchmark.class.getName())
+              .param("candidate", candidate)
+              .threads(threads)
+              .forks(1)
+              .addProfiler(GCProfiler.class)
+              .build()).runSingle();
+          double bytes = result.getSecondaryResults().entrySet().stream()
+              .filter(entry -> entry.getKey().endsWith("gc.alloc.rate.norm"))
+              .mapToDouble(entry -> entry.getValue().getScore()).findFirst().orElse(Double.NaN);
+          rounds.computeIfAbsent(candidate + "/" + threads, key -> new ArrayList<>())
+              .add(new double[] {result.getPrimaryResult().getScore(), bytes});
+        }
       }
     }
+    List<Figures> figures = new ArrayList<>();
+    rounds.forEach((key, measured) -> {
+      double[] nanos = measured.stream().mapToDouble(pair -> pair[0]).sorted().toArray();
+      double[] bytes = measured.stream().mapToDouble(pair -> pair[1]).sorted().toArray();
+      int slash = key.lastIndexOf('/');
+      figures.add(new Figures(key.substring(0, slash), Integer.parseInt(key.substring(slash + 1)),
+          nanos[nanos.length / 2], nanos[0], nanos[nanos.length - 1], bytes[bytes.length / 2]));
+    });
     Path results = Path.of(args.length > 0 ? args[0] : "results");
     Files.createDirectories(results);
     String table = table(figures);
@@ -59,7 +75,9 @@ public final class LoggingCallBenchmarks {
 
   private static String table(List<Figures> figures) {
     StringBuilder text = new StringBuilder()
-        .append("The logging call, JMH (average time, 3 x 2 s warm-up, 5 x 2 s measured, 2 forks), ")
+        .append("The logging call, JMH (average time; ").append(ROUNDS)
+        .append(" interleaved rounds, each one fork of 3 x 2 s warm-up and 5 x 2 s measured; the median, ")
+        .append("and the rounds' range), ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(System.getProperty("java.version")).append(' ').append(System.getProperty("java.vm.name"))
         .append(", ").append(LocalDate.now()).append("\n\n")
@@ -78,7 +96,8 @@ public final class LoggingCallBenchmarks {
     if (figure == null) {
       return " | - | -";
     }
-    return String.format(" | %.0f ± %.0f | %.1f", figure.nanosPerCall(), figure.error(), figure.bytesPerCall());
+    return String.format(" | %.0f (%.0f-%.0f) | %.1f", figure.nanosPerCall(), figure.fastest(), figure.slowest(),
+        figure.bytesPerCall());
   }
 
   private static void chart(List<Figures> figures, Path png) throws IOException {
