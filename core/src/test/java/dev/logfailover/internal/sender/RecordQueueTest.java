@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,48 @@ class RecordQueueTest {
     long fourth = offer(queue, "fourth");
     assertThat(drain(queue, 10)).containsExactly("fourth");
     assertThat(queue.remove(fourth)).as("a drain took it first").isFalse();
+  }
+
+  @Test
+  void loggingThreadsQueueWhileADrainCopiesItsBatchOutAndAGrowthMeanwhileKeepsThatBatchIntact() throws Exception {
+    RecordQueue queue = new RecordQueue(1000, 1_000_000, 1000);
+    offer(queue, "zero");
+    offer(queue, "first");
+    long second = offer(queue, "second");
+    assertThat(drain(queue, 1)).as("so the batch does not start at the ring's start").containsExactly("zero");
+    CountDownLatch copying = new CountDownLatch(1);
+    CountDownLatch queuedMeanwhile = new CountDownLatch(1);
+    List<String> drained = new ArrayList<>();
+    Thread sender = new Thread(() -> queue.drainTo((bytes, offset, length) -> {
+      drained.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      copying.countDown();
+      awaitOrFail(queuedMeanwhile);
+    }, 10));
+    sender.start();
+    assertThat(copying.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(queue.remove(second)).as("the drain has taken it").isFalse();
+    byte[] large = new byte[900];
+    Arrays.fill(large, (byte) 'x');
+    for (int i = 0; i < 100; i++) { // 90 KB: the 64 KiB ring grows while the batch is copied
+      assertThat(queue.offer(large, 0, large.length)).isNotNegative();
+    }
+    assertThat(queue.ringCapacity()).isGreaterThan(64 * 1024);
+    queuedMeanwhile.countDown();
+    sender.join(10_000);
+    assertThat(drained).containsExactly("first", "second");
+    assertThat(queue.size()).isEqualTo(100);
+    assertThat(drain(queue, 1000)).hasSize(100).allMatch(text -> text.equals(new String(large, StandardCharsets.UTF_8)));
+  }
+
+  private static void awaitOrFail(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("timed out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @Test
