@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.HttpSettings;
+import dev.logfailover.OverflowPolicy;
 import dev.logfailover.Transport;
 import dev.logfailover.internal.sender.Engine;
 import dev.logfailover.testing.Await;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP transport (F16) against in-process collectors on loopback (the JDK's own HTTP server):
@@ -45,8 +48,8 @@ class HttpTransportTest {
     collectors.forEach(Collector::close);
   }
 
-  /** One request as the collector saw it, its body decoded. */
-  record Request(Map<String, List<String>> headers, String body) {
+  /** One request as the collector saw it, its body decoded, and the status it was answered. */
+  record Request(Map<String, List<String>> headers, String body, int status) {
     String header(String name) {
       return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
           .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
@@ -76,8 +79,9 @@ class HttpTransportTest {
       if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
         body = new GZIPInputStream(body);
       }
+      int answered = status;
       requests.add(new Request(Map.copyOf(exchange.getRequestHeaders()),
-          new String(body.readAllBytes(), StandardCharsets.UTF_8)));
+          new String(body.readAllBytes(), StandardCharsets.UTF_8), answered));
       if (delayMillis > 0) {
         try {
           Thread.sleep(delayMillis);
@@ -89,7 +93,7 @@ class HttpTransportTest {
         exchange.getResponseHeaders().add("Retry-After", retryAfter);
       }
       byte[] reply = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
+      exchange.sendResponseHeaders(answered, reply.length == 0 ? -1 : reply.length);
       if (reply.length > 0) {
         exchange.getResponseBody().write(reply);
       }
@@ -103,6 +107,12 @@ class HttpTransportTest {
     /** Every event line received, over all requests, in order. */
     List<String> lines() {
       return requests.stream().flatMap(request -> request.body().lines()).toList();
+    }
+
+    /** The event lines of the requests answered with a 2xx, in order: what the collector kept. */
+    List<String> acknowledgedLines() {
+      return requests.stream().filter(request -> request.status() / 100 == 2)
+          .flatMap(request -> request.body().lines()).toList();
     }
 
     @Override
@@ -317,5 +327,26 @@ class HttpTransportTest {
     send(1, 5);
     Await.until(() -> engine.status().eventsSent() == 5, () -> "5 sent: " + engine.status());
     assertThat(primary.requests).as("one full request, not one per event").hasSize(1);
+  }
+
+  @Test
+  void F17_eventsLoggedWhileTheOnlyServerAnswers503GoToTheSpillAndArriveOnceInOrderWhenItTakesThemAgain(
+      @TempDir Path spillDirectory) throws Exception {
+    Collector primary = collector();
+    primary.status = 503;
+    FailoverConfig.Builder config = config(primary).queueSize(100).overflowPolicy(OverflowPolicy.BLOCK)
+        .maxBlock(Duration.ofSeconds(10));
+    config.spill().directory(spillDirectory);
+    start(config.build());
+    for (int i = 0; i < 3_000; i++) {
+      // Without the spill the 101st would wait maxBlock and be dropped: fail at once instead.
+      assertThat(engine.send(("event " + i + "\n").getBytes(StandardCharsets.UTF_8))).as("event %d taken", i).isTrue();
+    }
+    Await.until(() -> engine.status().spilledEvents() >= 2_500, () -> "spilled while refused: " + engine.status());
+    primary.status = 200;
+    Await.until(() -> engine.status().eventsSent() == 3_000 && engine.status().spilledEvents() == 0,
+        () -> "all acknowledged and the spill emptied: " + engine.status());
+    assertThat(primary.acknowledgedLines()).containsExactlyElementsOf(events(0, 3_000));
+    assertThat(engine.status().eventsDropped()).isZero();
   }
 }
