@@ -2,10 +2,13 @@ package dev.logfailover.benchmarks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,6 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * sender is what is measured. Can reset its connections (RST) to measure failover. Thread-safe.
  */
 final class CountingSink implements AutoCloseable {
+  private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long LINE_FEEDS = 0x0A0A_0A0A_0A0A_0A0AL;
+  private static final long LOW_SEVEN_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
+
   private final ServerSocket listener;
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong firstRecordAt = new AtomicLong();
@@ -69,12 +76,7 @@ final class CountingSink implements AutoCloseable {
     try (InputStream in = socket.getInputStream()) {
       int read;
       while ((read = in.read(buffer)) > 0) {
-        long lines = 0;
-        for (int i = 0; i < read; i++) {
-          if (buffer[i] == '\n') {
-            lines++;
-          }
-        }
+        long lines = countLineFeeds(buffer, read);
         if (lines > 0) {
           firstRecordAt.compareAndSet(0, System.nanoTime());
           records.addAndGet(lines);
@@ -83,6 +85,28 @@ final class CountingSink implements AutoCloseable {
     } catch (IOException reset) {
       // The connection ended.
     }
+  }
+
+  /**
+   * The line feeds among the first {@code length} bytes, counted eight at a time: counted one by
+   * one, this sink took a quarter of a two-core machine's CPU from the candidates it measures.
+   */
+  static long countLineFeeds(byte[] buffer, int length) {
+    long lines = 0;
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      long word = (long) WORDS.get(buffer, i) ^ LINE_FEEDS;
+      // Exact, unlike the cheaper test for "some byte is zero": the top bit of each byte of
+      // zeroes is set where that byte of the word is zero (was a line feed), and nowhere else.
+      long zeroes = ~(((word & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | word | LOW_SEVEN_BITS);
+      lines += Long.bitCount(zeroes);
+    }
+    for (; i < length; i++) {
+      if (buffer[i] == '\n') {
+        lines++;
+      }
+    }
+    return lines;
   }
 
   /** Resets the current connection (RST) and stops listening, as a killed collector would. */
