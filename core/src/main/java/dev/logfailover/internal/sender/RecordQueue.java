@@ -22,8 +22,8 @@ import java.util.List;
  * monitor, held only to copy one record in, or to choose or free a batch. A drain copies its batch
  * out without it, so a logging thread never waits for that copy; the batch keeps its room until
  * then, and a ring grown meanwhile leaves the old one as it was. Drains take {@code
- * drainMonitor} too, one at a time. {@link #isHalfFull()}, {@link #size()} and {@link #bytes()}
- * are one volatile read.
+ * drainMonitor} too, one at a time, and so does the rare {@link #remove}, which waits for a drain's
+ * copy to end. {@link #isHalfFull()}, {@link #size()} and {@link #bytes()} are one volatile read.
  */
 final class RecordQueue implements Outbox.RecordSource {
   /** Under {@code block}, a caller waiting for room looks again at least this often. */
@@ -61,10 +61,8 @@ final class RecordQueue implements Outbox.RecordSource {
   private long bytes;
   /** The sequence number of the record at {@code head}; a record's number is given by {@link #offer}. */
   private long headSequence;
-  /** Records from {@code head} that a drain is copying out: taken, but keeping their room. */
-  private int inFlight;
 
-  /** Held by a drain from choosing its batch to freeing it. */
+  /** Held by a drain from choosing its batch to freeing it, and by {@link #remove}, which waits for that. */
   private final Object drainMonitor = new Object();
   /** The places of the batch being copied out; guarded by {@code drainMonitor}. */
   private long[] batch = new long[64];
@@ -224,9 +222,9 @@ final class RecordQueue implements Outbox.RecordSource {
     synchronized (drainMonitor) {
       byte[] from;
       int taken = 0;
+      int inBatch = 0;
       synchronized (this) {
         from = ring;
-        int inBatch = 0;
         while (taken < maxRecords && inBatch < count) {
           long place = slots[slot(inBatch++)];
           if ((int) place >= 0) {
@@ -236,7 +234,6 @@ final class RecordQueue implements Outbox.RecordSource {
             batch[taken++] = place;
           }
         }
-        inFlight = inBatch;
       }
       int handed = 0;
       try {
@@ -246,26 +243,26 @@ final class RecordQueue implements Outbox.RecordSource {
           handed++;
         }
       } finally {
-        free(handed);
+        free(inBatch, handed);
       }
       return taken;
     }
   }
 
   /**
-   * Frees the batch in flight once the drain handed {@code handed} of its records over: all of it,
-   * or (if the sink failed) up to the first record not handed over, which stays queued.
+   * Frees the batch, the first {@code inBatch} records from the head, once the drain handed {@code
+   * handed} of them over: all of it, or (if the sink failed) up to the first record not handed
+   * over, which stays queued.
    */
-  private void free(int handed) {
+  private void free(int inBatch, int handed) {
     synchronized (this) {
       int passed = 0;
-      for (int i = 0; i < inFlight; i++) {
+      for (int i = 0; i < inBatch; i++) {
         if ((int) slots[head] >= 0 && passed++ == handed) {
           break;
         }
         takeHead();
       }
-      inFlight = 0;
       afterDrain();
     }
     if (waitingForRoom > 0) {
@@ -304,20 +301,26 @@ final class RecordQueue implements Outbox.RecordSource {
 
   /**
    * Takes back the record numbered {@code sequence} (a hand-off or a stop raced its caller) if no
-   * drain took it yet; it keeps its room until a drain passes it.
+   * drain took it yet; it keeps its room until a drain passes it. Waits for a drain copying its
+   * batch out, so that the answer is exact: a record in that batch is taken once the copy is done,
+   * unless the drain's sink failed before it, and then it is still here to be taken back.
    */
-  synchronized boolean remove(long sequence) {
-    long index = sequence - headSequence;
-    if (index < inFlight || index >= count) {
-      return false;
+  boolean remove(long sequence) {
+    synchronized (drainMonitor) {
+      synchronized (this) {
+        long index = sequence - headSequence;
+        if (index < 0 || index >= count) {
+          return false;
+        }
+        int slot = slot((int) index);
+        int length = (int) slots[slot];
+        if (length < 0) {
+          return false;
+        }
+        slots[slot] = place(offsetOf(slot), ~length);
+        return true;
+      }
     }
-    int slot = slot((int) index);
-    int length = (int) slots[slot];
-    if (length < 0) {
-      return false;
-    }
-    slots[slot] = place(offsetOf(slot), ~length);
-    return true;
   }
 
   /** The ring's size now, for tests of its growth and release. */

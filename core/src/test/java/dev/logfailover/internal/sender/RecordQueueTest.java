@@ -132,18 +132,32 @@ class RecordQueueTest {
     }, 10));
     sender.start();
     assertThat(copying.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(queue.remove(second)).as("the drain has taken it").isFalse();
+    boolean[] tookBack = {true};
+    Thread racingHandOff = new Thread(() -> tookBack[0] = queue.remove(second));
+    racingHandOff.start();
+    awaitBlocked(racingHandOff);
     byte[] large = new byte[900];
     Arrays.fill(large, (byte) 'x');
     for (int i = 0; i < 100; i++) { // 90 KB: the 64 KiB ring grows while the batch is copied
       assertThat(queue.offer(large, 0, large.length)).isNotNegative();
     }
     assertThat(queue.ringCapacity()).isGreaterThan(64 * 1024);
+    assertThat(racingHandOff.isAlive()).as("a take-back waits for the copy to end").isTrue();
     queuedMeanwhile.countDown();
     sender.join(10_000);
+    racingHandOff.join(10_000);
+    assertThat(tookBack[0]).as("the drain has taken it").isFalse();
     assertThat(drained).containsExactly("first", "second");
     assertThat(queue.size()).isEqualTo(100);
     assertThat(drain(queue, 1000)).hasSize(100).allMatch(text -> text.equals(new String(large, StandardCharsets.UTF_8)));
+  }
+
+  /** Gives {@code thread} up to 10 s to come to wait for a monitor, or to end. */
+  private static void awaitBlocked(Thread thread) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (thread.getState() != Thread.State.BLOCKED && thread.isAlive() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
   }
 
   private static void awaitOrFail(CountDownLatch latch) {
@@ -179,6 +193,34 @@ class RecordQueueTest {
     assertThat(taken).containsExactly("first", "third");
     assertThat(queue.size()).isEqualTo(1);
     assertThat(drain(queue, 10)).containsExactly("fourth");
+  }
+
+  @Test
+  void aRecordTakenBackWhileADrainCopiesItIsTakenBackIfThatDrainsSinkFailsBeforeIt() throws Exception {
+    RecordQueue queue = new RecordQueue(10, 1000, 100);
+    offer(queue, "first");
+    long second = offer(queue, "second");
+    offer(queue, "third");
+    boolean[] tookBack = new boolean[1];
+    Thread racingHandOff = new Thread(() -> tookBack[0] = queue.remove(second));
+    List<String> taken = new ArrayList<>();
+    try {
+      queue.drainTo((bytes, offset, length) -> {
+        if (taken.isEmpty()) {
+          taken.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+          racingHandOff.start();
+          awaitBlocked(racingHandOff);
+          return;
+        }
+        throw new IllegalStateException("sink full"); // before "second"
+      }, 10);
+    } catch (IllegalStateException expected) {
+      // the drain passes the sink's failure on
+    }
+    racingHandOff.join(10_000);
+    assertThat(taken).containsExactly("first");
+    assertThat(tookBack[0]).as("second was never handed over, so it is still there to take back").isTrue();
+    assertThat(drain(queue, 10)).containsExactly("third");
   }
 
   @Test
