@@ -7,7 +7,6 @@ import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -52,20 +51,10 @@ final class Spill implements Outbox.RecordSource {
   private volatile boolean writerAsleep;
   private volatile boolean closing;
   private Thread writer;
-  /** Sender thread only: how many records each source gave, in the order handed out and not released. */
-  private final ArrayDeque<Run> handedOut = new ArrayDeque<>();
+  /** Sender thread only: which source each record handed out and not released came from. */
+  private final BatchSources handedOut = new BatchSources();
   /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
   private final List<byte[]> readFromDisk = new ArrayList<>();
-
-  private static final class Run {
-    final boolean fromDisk;
-    int count;
-
-    Run(boolean fromDisk, int count) {
-      this.fromDisk = fromDisk;
-      this.count = count;
-    }
-  }
 
   Spill(RecordQueue queue, SpillSettings settings, String appenderName, Doorbell doorbell, DropCounter drops,
       FailoverListener listener, LongSupplier clockMillis) {
@@ -189,7 +178,7 @@ final class Spill implements Outbox.RecordSource {
         }
         readFromDisk.clear();
         if (read > 0) {
-          handedOut(true, read);
+          handedOut.handedOut(true, read);
           return read;
         }
       } catch (IOException e) {
@@ -199,32 +188,13 @@ final class Spill implements Outbox.RecordSource {
       spilling = false; // Everything spilled is in hand: the queue's head is the oldest record left.
     }
     int taken = queue.drainTo(into, maxRecords);
-    handedOut(false, taken);
+    handedOut.handedOut(false, taken);
     return taken;
-  }
-
-  private void handedOut(boolean fromDisk, int count) {
-    Run last = handedOut.peekLast();
-    if (last != null && last.fromDisk == fromDisk) {
-      last.count += count;
-    } else if (count > 0) {
-      handedOut.add(new Run(fromDisk, count));
-    }
   }
 
   /** The oldest {@code count} records handed out left the outbox (sent, rejected or dropped). */
   void released(int count) {
-    int disk = 0;
-    while (count > 0 && !handedOut.isEmpty()) {
-      Run oldest = handedOut.peek();
-      int taken = Math.min(count, oldest.count);
-      disk += oldest.fromDisk ? taken : 0;
-      count -= taken;
-      oldest.count -= taken;
-      if (oldest.count == 0) {
-        handedOut.poll();
-      }
-    }
+    int disk = handedOut.released(count);
     if (disk > 0) {
       try {
         int confirming = disk;
@@ -263,19 +233,7 @@ final class Spill implements Outbox.RecordSource {
       }
     }
     // Each run of records the sender took from memory goes back after the spilled records it followed.
-    List<SpillStore.Held> held = new ArrayList<>();
-    int index = 0;
-    int readBefore = 0;
-    for (Run run : handedOut) {
-      int end = Math.min(unreleased.size(), index + run.count);
-      if (run.fromDisk) {
-        readBefore += end - index;
-      } else if (end > index) {
-        held.add(new SpillStore.Held(readBefore, new ArrayList<>(unreleased.subList(index, end))));
-      }
-      index = end;
-    }
-    handedOut.clear();
+    List<SpillStore.Held> held = handedOut.heldFromMemory(unreleased);
     List<byte[]> newest = new ArrayList<>();
     synchronized (this) {
       queue.drainTo(newest, Integer.MAX_VALUE);
