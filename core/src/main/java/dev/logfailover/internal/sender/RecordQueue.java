@@ -26,8 +26,6 @@ import java.util.List;
  * copy to end. {@link #isHalfFull()}, {@link #size()} and {@link #bytes()} are one volatile read.
  */
 final class RecordQueue implements Outbox.RecordSource {
-  /** Under {@code block}, a caller waiting for room looks again at least this often. */
-  private static final long ROOM_RECHECK_NANOS = 1_000_000;
   private static final int INITIAL_RING_BYTES = 64 * 1024;
   static final int RETAINED_RING_BYTES = 4 * 1024 * 1024;
   private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
@@ -69,9 +67,8 @@ final class RecordQueue implements Outbox.RecordSource {
 
   /** Records shifted by {@link #RECORD_SHIFT}, plus bytes: written under this queue's monitor, read anywhere. */
   private volatile long occupancy;
-  /** Callers under {@code block} wait on it for a drain to make room; guarded by it. */
-  private final Object roomFreed = new Object();
-  private volatile int waitingForRoom;
+  /** Where callers under {@code block} wait for a drain to make room. */
+  private final RoomWait roomWait = new RoomWait();
 
   RecordQueue(int maxRecords, long maxBytes, int maxRecordSize) {
     if (maxRecords > MAX_RECORDS || maxBytes > MAX_ARRAY_BYTES) {
@@ -109,9 +106,8 @@ final class RecordQueue implements Outbox.RecordSource {
   }
 
   /**
-   * {@link #offer}, waiting up to {@code timeoutNanos} for room under both bounds. A waiting caller
-   * is woken by the drain that makes room, and looks again at least every {@code
-   * ROOM_RECHECK_NANOS} in any case.
+   * {@link #offer}, waiting up to {@code timeoutNanos} for room under both bounds ({@link RoomWait}:
+   * woken by the drain that makes room, and looking again every millisecond in any case).
    */
   long offer(byte[] bytes, int offset, int length, long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
@@ -121,23 +117,13 @@ final class RecordQueue implements Outbox.RecordSource {
       if (remaining <= 0) {
         return -1;
       }
-      synchronized (roomFreed) {
-        waitingForRoom++;
-        try {
-          // Announced, then looked: a drain that freed room before this sees the announcement.
-          if (!hasRoomFor(length)) {
-            long wait = Math.min(remaining, ROOM_RECHECK_NANOS);
-            roomFreed.wait(wait / 1_000_000, (int) (wait % 1_000_000));
-          }
-        } finally {
-          waitingForRoom--;
-        }
-      }
+      roomWait.await(this, length, remaining);
     }
     return sequence;
   }
 
-  private boolean hasRoomFor(int length) {
+  /** Both bounds would take a record of {@code length} bytes now (one volatile read). */
+  boolean hasRoomFor(int length) {
     long now = occupancy;
     return (now & BYTES_MASK) + length <= maxBytes && (now >>> RECORD_SHIFT) < maxRecords;
   }
@@ -265,11 +251,7 @@ final class RecordQueue implements Outbox.RecordSource {
       }
       afterDrain();
     }
-    if (waitingForRoom > 0) {
-      synchronized (roomFreed) {
-        roomFreed.notifyAll();
-      }
-    }
+    roomWait.roomFreed();
   }
 
   /** Moves up to {@code maxRecords} records, oldest first, to the end of {@code into} as arrays of their own. */
