@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Thread-safe: {@link #offer} from any number of logging threads, and the drains from the
  * sender (and from the spill's writer, or a stopping or handing-off thread), take this queue's
  * monitor, held only to copy one record in, or to choose or free a batch. A drain copies its batch
- * out without it, so a logging thread never waits for that copy; the batch keeps its room until
+ * out without it, so queueing an event never waits for that copy; the batch keeps its room until
  * then, and a ring grown meanwhile leaves the old one as it was. Drains take {@code
  * drainMonitor} too, one at a time, and so does the rare {@link #remove}, which waits for a drain's
  * copy to end. {@link #isHalfFull()}, {@link #size()} and {@link #bytes()} are one volatile read.

@@ -52,7 +52,7 @@ final class Spill implements Outbox.RecordSource {
   private volatile boolean closing;
   private Thread writer;
   /** Sender thread only: which source each record handed out and not released came from. */
-  private final BatchSources handedOut = new BatchSources();
+  private final BatchSources batchSources = new BatchSources();
   /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
   private final List<byte[]> readFromDisk = new ArrayList<>();
 
@@ -178,7 +178,7 @@ final class Spill implements Outbox.RecordSource {
         }
         readFromDisk.clear();
         if (read > 0) {
-          handedOut.handedOut(true, read);
+          batchSources.handedOut(true, read);
           return read;
         }
       } catch (IOException e) {
@@ -188,18 +188,17 @@ final class Spill implements Outbox.RecordSource {
       spilling = false; // Everything spilled is in hand: the queue's head is the oldest record left.
     }
     int taken = queue.drainTo(into, maxRecords);
-    handedOut.handedOut(false, taken);
+    batchSources.handedOut(false, taken);
     return taken;
   }
 
   /** The oldest {@code count} records handed out left the outbox (sent, rejected or dropped). */
   void released(int count) {
-    int disk = handedOut.released(count);
-    if (disk > 0) {
+    int fromDisk = batchSources.released(count);
+    if (fromDisk > 0) {
       try {
-        int confirming = disk;
         withoutInterrupt(() -> {
-          store.confirm(confirming);
+          store.confirm(fromDisk);
           return null;
         });
       } catch (IOException e) {
@@ -233,7 +232,7 @@ final class Spill implements Outbox.RecordSource {
       }
     }
     // Each run of records the sender took from memory goes back after the spilled records it followed.
-    List<SpillStore.Held> held = handedOut.heldFromMemory(unreleased);
+    List<SpillStore.Held> held = batchSources.heldFromMemory(unreleased);
     List<byte[]> newest = new ArrayList<>();
     synchronized (this) {
       queue.drainTo(newest, Integer.MAX_VALUE);
