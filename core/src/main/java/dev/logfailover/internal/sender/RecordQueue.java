@@ -59,6 +59,13 @@ final class RecordQueue implements Outbox.RecordSource {
   private long bytes;
   /** The sequence number of the record at {@code head}; a record's number is given by {@link #offer}. */
   private long headSequence;
+  /**
+   * The sequence number of the record that last started again at the ring's beginning: while the
+   * head is older than it, the records wrap past the ring's end. Kept rather than worked out from
+   * where the records start, which an empty record makes ambiguous (it may start right at the
+   * oldest one), and which would read a line of {@code slots} that another thread wrote.
+   */
+  private long wrapSequence;
 
   /** Held by a drain from choosing its batch to freeing it, and by {@link #remove}, which waits for that. */
   private final Object drainMonitor = new Object();
@@ -97,6 +104,8 @@ final class RecordQueue implements Outbox.RecordSource {
     slots[slot] = place(at, length);
     if (count == 0) {
       headByte = at;
+    } else if (at != tailByte) {
+      wrapSequence = headSequence + count;
     }
     tailByte = at + length;
     count++;
@@ -143,7 +152,7 @@ final class RecordQueue implements Outbox.RecordSource {
     if (count == 0) {
       return length <= ring.length ? 0 : -1;
     }
-    if (offsetOf(slot(count - 1)) >= headByte) {
+    if (wrapSequence <= headSequence) {
       // In use: [headByte, tailByte). Free: the end, then (skipping what is left there) the start.
       if (ring.length - tailByte >= length) {
         return tailByte;
@@ -170,6 +179,7 @@ final class RecordQueue implements Outbox.RecordSource {
     ring = larger;
     headByte = 0;
     tailByte = at;
+    wrapSequence = headSequence;
   }
 
   private int slot(int index) {

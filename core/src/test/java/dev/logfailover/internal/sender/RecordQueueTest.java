@@ -86,6 +86,36 @@ class RecordQueueTest {
   }
 
   @Test
+  void anEmptyRecordThatClosesTheGapUpToTheOldestDoesNotLetTheNextOneOverwriteIt() {
+    // A ring below its limit (64 KiB of 1 MiB) wraps with room left under the bounds, so the
+    // records at its start can reach the oldest one exactly; an empty record then starts there.
+    RecordQueue queue = new RecordQueue(1000, 1 << 20, 1024);
+    byte[] record = new byte[1024];
+    for (int i = 0; i < 64; i++) {
+      Arrays.fill(record, (byte) i);
+      queue.offer(record, 0, record.length);
+    }
+    assertThat(queue.ringCapacity()).isEqualTo(64 * 1024);
+    assertThat(queue.drainTo(new ArrayList<>(), 2)).isEqualTo(2);
+    Arrays.fill(record, (byte) 'X');
+    queue.offer(record, 0, record.length);
+    queue.offer(record, 0, record.length);
+    queue.offer(record, 0, 0);
+    queue.offer(bytes("after the empty one"), 0, 19);
+
+    List<byte[]> drained = new ArrayList<>();
+    queue.drainTo(drained, Integer.MAX_VALUE);
+    assertThat(drained).hasSize(62 + 4);
+    for (int i = 2; i < 64; i++) {
+      byte[] expected = new byte[1024];
+      Arrays.fill(expected, (byte) i);
+      assertThat(Arrays.equals(drained.get(i - 2), expected)).as("record %d is intact", i).isTrue();
+    }
+    assertThat(drained.get(64)).isEmpty();
+    assertThat(new String(drained.get(65), StandardCharsets.UTF_8)).isEqualTo("after the empty one");
+  }
+
+  @Test
   void theRingFollowsTheBacklogAndGivesAnOutagesMemoryBackOnceEmpty() {
     RecordQueue queue = new RecordQueue(1_000_000, 64L << 20, 1 << 20);
     byte[] record = new byte[1000];
