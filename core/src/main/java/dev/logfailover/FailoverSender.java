@@ -40,7 +40,8 @@ public final class FailoverSender {
    * Queues one encoded record (without framing; one trailing line separator is dropped). Records
    * queued before {@link #start} are sent once it starts, after any carry-over. Returns false when
    * the record was dropped: queue full under {@code drop}, {@code maxBlock} spent under {@code
-   * block}, or the engine stopping or stopped; every drop is counted. Also false, without a drop,
+   * block}, an empty record (nothing but a line separator, if that), or the engine stopping or
+   * stopped; every drop is counted. Also false, without a drop,
    * once the engine {@link #isRetired() retired}.
    */
   public boolean send(byte[] record) {

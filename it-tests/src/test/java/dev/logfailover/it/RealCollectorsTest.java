@@ -185,6 +185,24 @@ abstract class RealCollectorsTest {
     assertThat(message.get("message")).startsWith("multi\nline\njava.lang.IllegalArgumentException: bad\n\tat ");
   }
 
+  /**
+   * rsyslog takes an octet count of 0 as a framing error and runs the next two events together
+   * into one: an empty event (a pattern of {@code %msg%n} and an empty message) is dropped and
+   * counted instead, and its neighbours arrive intact.
+   */
+  @Test
+  void anEmptyEventIsDroppedAndCountedSoRsyslogReadsTheOctetCountedEventsAfterIt() throws Exception {
+    Rsyslog rsyslog = started(new Rsyslog("rsyslog", directory));
+    start(new Setup("127.0.0.1", rsyslog.port).option("framing", "octet-counting"));
+    for (String message : List.of("first", "", "second", "third")) {
+      driver.log(message.isEmpty() ? "" : "<14>1 - host orders - - - " + message);
+    }
+    rsyslog.awaitMessages(3);
+    assertThat(rsyslog.messages()).extracting(message -> message.get("message"))
+        .containsExactly("first", "second", "third");
+    Await.until(() -> driver.status().eventsDropped() == 1, () -> "one empty event dropped: " + driver.status());
+  }
+
   @Test
   void rsyslogReadsRfc3164WithNewlineFraming() throws Exception {
     Rsyslog rsyslog = started(new Rsyslog("rsyslog", directory));

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts dropped events (F9). Application threads only increment a {@link LongAdder}; the sender
  * thread turns the increase into listener events, so reporting never runs on the logging path.
  *
- * <p>Thread-safe: {@link #dropQueueFull()}, {@link #dropWhileStopped()} and {@link #dropNotSpilled}
- * from any thread; {@link
- * #report} and {@link #dropUndelivered} from the sender thread only.
+ * <p>Thread-safe: {@link #dropQueueFull()}, {@link #dropEmpty()}, {@link #dropWhileStopped()},
+ * {@link #dropOversized} and {@link #dropNotSpilled} from any thread; {@link #report} and {@link
+ * #dropUndelivered} from the sender thread only.
  */
 final class DropCounter {
   private final LongAdder queueFull = new LongAdder();
@@ -18,6 +18,7 @@ final class DropCounter {
   private final LongAdder undelivered = new LongAdder();
   private final LongAdder carriedOverExcess = new LongAdder();
   private final LongAdder oversized = new LongAdder();
+  private final LongAdder empty = new LongAdder();
   /** Events neither the queue nor the spill could hold (F17). */
   private final LongAdder notSpilled = new LongAdder();
   private volatile String notSpilledReason = "";
@@ -29,9 +30,15 @@ final class DropCounter {
   private long reportedOversized;
   private long reportedCarriedOverExcess;
   private long reportedNotSpilled;
+  private long reportedEmpty;
 
   void dropQueueFull() {
     queueFull.increment();
+  }
+
+  /** An event with no content: its encoder or layout wrote nothing but a line end, if that. */
+  void dropEmpty() {
+    empty.increment();
   }
 
   /** An event larger than {@code maxRecordSize} (F13); counted apart from the drops. */
@@ -74,7 +81,8 @@ final class DropCounter {
   }
 
   long total() {
-    return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum() + notSpilled.sum();
+    return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum() + notSpilled.sum()
+        + empty.sum();
   }
 
   void report(FailoverListener listener) {
@@ -95,6 +103,12 @@ final class DropCounter {
       long count = spillDrops - reportedNotSpilled;
       reportedNotSpilled = spillDrops;
       listener.eventsDropped(count, total(), notSpilledReason);
+    }
+    long emptyEvents = empty.sum();
+    if (emptyEvents > reportedEmpty) {
+      long count = emptyEvents - reportedEmpty;
+      reportedEmpty = emptyEvents;
+      listener.eventsDropped(count, total(), "the event was empty: its encoder or layout wrote nothing but a line end");
     }
     long tooLarge = oversized.sum();
     if (tooLarge > reportedOversized) {

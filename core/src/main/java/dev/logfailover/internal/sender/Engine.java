@@ -15,6 +15,7 @@ import dev.logfailover.internal.failback.FailbackPolicy;
 import dev.logfailover.internal.failback.PrimaryProber;
 import dev.logfailover.internal.status.StatusTracker;
 import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.transport.Framer;
 import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.internal.transport.SessionFactory;
 import dev.logfailover.internal.transport.Transports;
@@ -156,6 +157,12 @@ public final class Engine {
     }
     if (length > config.maxRecordSize()) {
       drops.dropOversized(length);
+      doorbell.ring(); // an idle sender reports it now, not at the next event
+      return false;
+    }
+    if (Framer.isEmpty(bytes, offset, length)) {
+      drops.dropEmpty();
+      doorbell.ring();
       return false;
     }
     long sequence = queue.offer(bytes, offset, length);

@@ -55,6 +55,15 @@ public final class Framer {
     return length;
   }
 
+  /**
+   * Whether the record is empty once its trailing line separator is dropped: an event with no
+   * content. Octet counting cannot frame it (rsyslog takes a length of 0 as a framing error and
+   * runs the next events together), so it is never queued. Reads no byte of a longer record.
+   */
+  public static boolean isEmpty(byte[] bytes, int offset, int length) {
+    return length <= 2 && withoutTrailingLineSeparator(bytes, offset, length) == 0;
+  }
+
   /** CR and LF inside a record become {@code \r} and {@code \n}, so one event stays one line. */
   private static void putEscaped(byte[] bytes, int offset, int length, ByteBuffer out) {
     int runStart = offset;

@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logfailover.Failback;
 import dev.logfailover.FailoverConfig;
 import dev.logfailover.OverflowPolicy;
+import dev.logfailover.internal.transport.SessionFactory;
 import dev.logfailover.testing.Await;
 import dev.logfailover.testing.FakeServer;
 import dev.logfailover.testing.FakeServer.Behaviour;
-import java.time.Duration;
-import dev.logfailover.FailoverConfig;
-import dev.logfailover.internal.transport.SessionFactory;
-import java.util.function.Function;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,12 +103,28 @@ abstract class EngineBehaviourTest {
     fixture.sender = fixture.newEngine(fixture.config().build(), fixture.scheduler);
     for (int i = 0; i < 1024; i++) {
       String padding = (i < 1000 ? "s" : "L").repeat(i < 1000 ? 240 : 20_000);
-      fixture.sender.send(("event-" + i + " " + padding).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      fixture.sender.send(("event-" + i + " " + padding).getBytes(StandardCharsets.UTF_8));
     }
     fixture.sender.start();
     fixture.awaitRecords(0, 1024);
     assertThat(fixture.server(0).records().stream().map(record -> record.substring(0, record.indexOf(' '))))
         .containsExactlyElementsOf(IntStream.range(0, 1024).mapToObj(i -> "event-" + i).toList());
+  }
+
+  @Test
+  void F9_anEmptyEventIsDroppedCountedAndReportedAndItsNeighboursArriveIntact() throws Exception {
+    fixture = fixture(1);
+    fixture.start(fixture.config().build());
+    for (String event : new String[] {"event-0\n", "\n", "", "\r\n", "event-1\n"}) {
+      fixture.sender.send(event.getBytes(StandardCharsets.UTF_8));
+    }
+    fixture.awaitRecords(0, 2);
+    assertThat(fixture.server(0).records()).containsExactly("event-0", "event-1");
+    assertThat(fixture.sender.status().eventsDropped()).isEqualTo(3);
+    Await.until(() -> fixture.listener.events("eventsDropped").stream()
+        .filter(event -> event.contains("the event was empty"))
+        .mapToLong(event -> Long.parseLong(event.split(" ")[1])).sum() == 3,
+        () -> "the three empty events reported: " + fixture.listener.events());
   }
 
   @Test
