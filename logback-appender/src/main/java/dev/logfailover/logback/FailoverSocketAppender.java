@@ -1,5 +1,6 @@
 package dev.logfailover.logback;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.net.ssl.SSLConfiguration;
@@ -33,6 +34,8 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   private FailoverSettings failover;
   private final java.util.List<HttpHeader> headers = new java.util.ArrayList<>();
 
+  /** With Logback's PatternLayoutEncoder: its pattern, laid out without a builder per event; else null. */
+  private ReusingPatternLayout reusingLayout;
   private volatile AppenderEngine engine;
 
   @Override
@@ -45,6 +48,7 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       addError(prefix() + "not started: fix the errors above");
       return;
     }
+    reusingLayout = ReusingPatternLayout.twinOf(encoder);
     AppenderEngine started = AppenderEngine.create(getName(), built, statusSink());
     // What the appender this one replaces could not deliver goes first (see Backlogs).
     started.start(Backlogs.claim(getContext(), getName()));
@@ -107,7 +111,9 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
   @Override
   protected void append(E event) {
     // Encoding happens here, on the caller's thread, so the event never crosses threads.
-    engine.send(encoder.encode(event));
+    ReusingPatternLayout layout = reusingLayout;
+    // A PatternLayoutEncoder is an Encoder<ILoggingEvent>: E is ILoggingEvent when there is a layout.
+    engine.send(layout != null ? layout.encode((ILoggingEvent) event) : encoder.encode(event));
   }
 
   /**
@@ -126,6 +132,9 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
       Backlogs.park(getContext(), getName(), engine.stopKeepingUndelivered());
     } else {
       engine.stop();
+    }
+    if (reusingLayout != null) {
+      reusingLayout.stop();
     }
     super.stop();
   }
