@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Thread-safe: {@link #dropQueueFull()}, {@link #dropEmpty()}, {@link #dropWhileStopped()},
  * {@link #dropOversized} and {@link #dropNotSpilled} from any thread; {@link #report} and {@link
- * #dropUndelivered} from the sender thread only.
+ * #dropUndelivered} and {@link #hasUnreported} from the sender thread only.
  */
 final class DropCounter {
   private final LongAdder queueFull = new LongAdder();
@@ -83,6 +83,16 @@ final class DropCounter {
   long total() {
     return queueFull.sum() + whileStopped.sum() + undelivered.sum() + carriedOverExcess.sum() + notSpilled.sum()
         + empty.sum();
+  }
+
+  /**
+   * Some drop is counted that {@link #report} has not reported yet. Sender thread only: a sender
+   * about to sleep looks here after it announced its sleep, so a drop counted meanwhile (whose
+   * thread then rings, seeing the announcement) is reported at once, not at the next event.
+   */
+  boolean hasUnreported() {
+    return queueFull.sum() > reportedQueueFull || carriedOverExcess.sum() > reportedCarriedOverExcess
+        || notSpilled.sum() > reportedNotSpilled || empty.sum() > reportedEmpty || oversized.sum() > reportedOversized;
   }
 
   void report(FailoverListener listener) {

@@ -148,7 +148,7 @@ final class SenderLoop implements Runnable {
   }
 
   private boolean hasNoWork() {
-    return isBacklogEmpty() && !connector.isHandOverWaiting() && !control.isSignalled();
+    return isBacklogEmpty() && !connector.isHandOverWaiting() && !control.isSignalled() && !drops.hasUnreported();
   }
 
   /** Stopping ends once everything queued (and spilled) is sent, or the shutdown budget is spent. */

@@ -18,8 +18,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@link #ring()} costs a logging thread one volatile read unless the sender is asleep: only
  * then does it make the system call that wakes it. The sender announces its sleep before it checks
- * for work one last time, and a logging thread queues before it reads the announcement, so one of
- * them always sees the other (and a wake-up given before the select makes it return at once).
+ * for work one last time, and a logging thread queues (or counts a drop, which the sender reports)
+ * before it reads the announcement, so one of them always sees the other (and a wake-up given
+ * before the select makes it return at once).
  *
  * <p>Threading: {@link #ring()} and {@link #wake()} from any thread; everything else on the sender
  * thread only.

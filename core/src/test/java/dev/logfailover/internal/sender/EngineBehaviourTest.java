@@ -121,10 +121,17 @@ abstract class EngineBehaviourTest {
     fixture.awaitRecords(0, 2);
     assertThat(fixture.server(0).records()).containsExactly("event-0", "event-1");
     assertThat(fixture.sender.status().eventsDropped()).isEqualTo(3);
+    awaitEmptyEventsReported(3);
+    // Logged alone to an idle sender, one is reported at once, not at the next event.
+    fixture.sender.send(new byte[] {'\n'});
+    awaitEmptyEventsReported(4);
+  }
+
+  private void awaitEmptyEventsReported(long count) {
     Await.until(() -> fixture.listener.events("eventsDropped").stream()
         .filter(event -> event.contains("the event was empty"))
-        .mapToLong(event -> Long.parseLong(event.split(" ")[1])).sum() == 3,
-        () -> "the three empty events reported: " + fixture.listener.events());
+        .mapToLong(event -> Long.parseLong(event.split(" ")[1])).sum() == count,
+        () -> count + " empty events reported: " + fixture.listener.events());
   }
 
   @Test
