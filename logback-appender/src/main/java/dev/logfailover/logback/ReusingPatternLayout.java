@@ -45,11 +45,10 @@ final class ReusingPatternLayout extends PatternLayout {
    * started, and its twin starts; otherwise null, and the encoder encodes as usual.
    */
   static ReusingPatternLayout twinOf(Encoder<?> encoder) {
-    if (encoder == null || encoder.getClass() != PatternLayoutEncoder.class || !encoder.isStarted()
-        || !(((PatternLayoutEncoder) encoder).getLayout() instanceof PatternLayout original)) {
+    if (!(encoder instanceof PatternLayoutEncoder patternEncoder) || encoder.getClass() != PatternLayoutEncoder.class
+        || !encoder.isStarted() || !(patternEncoder.getLayout() instanceof PatternLayout original)) {
       return null;
     }
-    PatternLayoutEncoder patternEncoder = (PatternLayoutEncoder) encoder;
     ReusingPatternLayout twin = new ReusingPatternLayout(patternEncoder.getCharset());
     twin.setContext(patternEncoder.getContext());
     twin.setPattern(patternEncoder.getPattern());

@@ -13,39 +13,58 @@ import java.util.concurrent.atomic.LongAdder;
  * #dropUndelivered} and {@link #hasUnreported} from the sender thread only.
  */
 final class DropCounter {
-  private final LongAdder queueFull = new LongAdder();
+  private final Reported queueFull = new Reported();
   private final LongAdder whileStopped = new LongAdder();
   private final LongAdder undelivered = new LongAdder();
-  private final LongAdder carriedOverExcess = new LongAdder();
-  private final LongAdder oversized = new LongAdder();
-  private final LongAdder empty = new LongAdder();
+  private final Reported carriedOverExcess = new Reported();
+  private final Reported oversized = new Reported();
+  private final Reported empty = new Reported();
   /** Events neither the queue nor the spill could hold (F17). */
-  private final LongAdder notSpilled = new LongAdder();
+  private final Reported notSpilled = new Reported();
   private volatile String notSpilledReason = "";
   /** Sender thread only writes it; any thread reads. */
   private final LongAdder rejected = new LongAdder();
   private final AtomicInteger largestOversized = new AtomicInteger();
-  /** Sender thread only. */
-  private long reportedQueueFull;
-  private long reportedOversized;
-  private long reportedCarriedOverExcess;
-  private long reportedNotSpilled;
-  private long reportedEmpty;
+  /** Every kind that {@link #report} reports. */
+  private final Reported[] reportedKinds = {queueFull, carriedOverExcess, notSpilled, empty, oversized};
+
+  /** Drops of one kind: counted by any thread, reported by the sender thread as they grow. */
+  private static final class Reported {
+    final LongAdder counted = new LongAdder();
+    /** Sender thread only. */
+    private long reported;
+
+    long sum() {
+      return counted.sum();
+    }
+
+    boolean hasUnreported() {
+      return counted.sum() > reported;
+    }
+
+    /** How many were counted since the last call; they count as reported from now on. */
+    long takeUnreported() {
+      long now = counted.sum();
+      long count = now - reported;
+      reported = now;
+      return count;
+    }
+  }
 
   void dropQueueFull() {
-    queueFull.increment();
+    queueFull.counted.increment();
   }
 
   /** An event with no content: its encoder or layout wrote nothing but a line end, if that. */
   void dropEmpty() {
-    empty.increment();
+    empty.counted.increment();
   }
 
   /** An event larger than {@code maxRecordSize} (F13); counted apart from the drops. */
   void dropOversized(int length) {
     // The size first: a report that sees the count sees this size too.
     largestOversized.accumulateAndGet(length, Math::max);
-    oversized.increment();
+    oversized.counted.increment();
   }
 
   long oversized() {
@@ -64,14 +83,14 @@ final class DropCounter {
 
   /** A reconfiguration handed over more than this engine's bounds hold (F13). */
   void dropCarriedOverExcess(int count) {
-    carriedOverExcess.add(count);
+    carriedOverExcess.counted.add(count);
   }
 
   /** The spill's writer could not keep {@code count} events: the spill was full, or a write failed. */
   void dropNotSpilled(int count, String reason) {
     if (count > 0) {
       notSpilledReason = reason;
-      notSpilled.add(count);
+      notSpilled.counted.add(count);
     }
   }
 
@@ -91,40 +110,33 @@ final class DropCounter {
    * thread then rings, seeing the announcement) is reported at once, not at the next event.
    */
   boolean hasUnreported() {
-    return queueFull.sum() > reportedQueueFull || carriedOverExcess.sum() > reportedCarriedOverExcess
-        || notSpilled.sum() > reportedNotSpilled || empty.sum() > reportedEmpty || oversized.sum() > reportedOversized;
+    for (Reported kind : reportedKinds) {
+      if (kind.hasUnreported()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   void report(FailoverListener listener) {
-    long now = queueFull.sum();
-    if (now > reportedQueueFull) {
-      long count = now - reportedQueueFull;
-      reportedQueueFull = now;
-      listener.eventsDropped(count, total(), "the queue was full");
+    reportDropped(queueFull, "the queue was full", listener);
+    reportDropped(carriedOverExcess, "the predecessor handed over more than queueSize or maxQueueBytes hold", listener);
+    long notKept = notSpilled.takeUnreported();
+    if (notKept > 0) {
+      // Read after the count, which dropNotSpilled adds after the reason: the reason is as new.
+      listener.eventsDropped(notKept, total(), notSpilledReason);
     }
-    long excess = carriedOverExcess.sum();
-    if (excess > reportedCarriedOverExcess) {
-      long count = excess - reportedCarriedOverExcess;
-      reportedCarriedOverExcess = excess;
-      listener.eventsDropped(count, total(), "the predecessor handed over more than queueSize or maxQueueBytes hold");
+    reportDropped(empty, "the event was empty: its encoder or layout wrote nothing but a line end", listener);
+    long tooLarge = oversized.takeUnreported();
+    if (tooLarge > 0) {
+      listener.eventsOversized(tooLarge, oversized.sum(), largestOversized.get());
     }
-    long spillDrops = notSpilled.sum();
-    if (spillDrops > reportedNotSpilled) {
-      long count = spillDrops - reportedNotSpilled;
-      reportedNotSpilled = spillDrops;
-      listener.eventsDropped(count, total(), notSpilledReason);
-    }
-    long emptyEvents = empty.sum();
-    if (emptyEvents > reportedEmpty) {
-      long count = emptyEvents - reportedEmpty;
-      reportedEmpty = emptyEvents;
-      listener.eventsDropped(count, total(), "the event was empty: its encoder or layout wrote nothing but a line end");
-    }
-    long tooLarge = oversized.sum();
-    if (tooLarge > reportedOversized) {
-      long count = tooLarge - reportedOversized;
-      reportedOversized = tooLarge;
-      listener.eventsOversized(count, tooLarge, largestOversized.get());
+  }
+
+  private void reportDropped(Reported kind, String reason, FailoverListener listener) {
+    long count = kind.takeUnreported();
+    if (count > 0) {
+      listener.eventsDropped(count, total(), reason);
     }
   }
 
