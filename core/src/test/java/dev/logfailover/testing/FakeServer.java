@@ -455,6 +455,18 @@ public final class FakeServer implements AutoCloseable {
     return connections.size();
   }
 
+  /**
+   * Waits until {@code count} connections were accepted since start. A test that makes this server
+   * die "while the client is connected" waits for the accept first: the client counts itself
+   * connected once its side of the handshake is done, and a listener closed while the kernel is
+   * still completing the server's side drops that handshake without a reset, leaving the client
+   * a half-open connection that nothing tells it about until it writes (seen here under load).
+   */
+  public void awaitConnections(int count) {
+    Await.until(() -> connectionCount() >= count,
+        () -> name + " to accept " + count + " connections, has " + connectionCount());
+  }
+
   /** Records received on each accepted connection, in accept order. */
   public synchronized List<Integer> recordsPerConnection() {
     return connections.stream().map(connection -> connection.records).toList();

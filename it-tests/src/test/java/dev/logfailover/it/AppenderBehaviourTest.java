@@ -83,6 +83,7 @@ abstract class AppenderBehaviourTest {
     FakeServer samePort = FakeServer.start("failover1", Framing.NEWLINE, "127.0.0.2", primary.port());
     servers.add(samePort);
     start(new Setup("127.0.0.1", primary.port()).server("127.0.0.2"));
+    primary.awaitConnections(1);
     primary.kill();
     awaitCurrent(samePort);
     log(0, 2);
@@ -183,6 +184,7 @@ abstract class AppenderBehaviourTest {
     FakeServer failover1 = collector("failover1");
     start(setup(primary, failover1));
     awaitCurrent(primary);
+    primary.awaitConnections(1);
     primary.kill();
     awaitCurrent(failover1);
     Await.until(() -> driver.problems().stream().anyMatch(message -> message.contains("Failed over from 127.0.0.1:"

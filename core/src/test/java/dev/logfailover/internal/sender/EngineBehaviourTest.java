@@ -172,9 +172,11 @@ abstract class EngineBehaviourTest {
     assertThat(fixture.listener.events("allServersDown")).startsWith("allServersDown retryIn 50ms",
         "allServersDown retryIn 100ms", "allServersDown retryIn 200ms", "allServersDown retryIn 200ms");
 
+    int acceptedBefore = fixture.server(1).connectionCount();
     fixture.server(1).restart();
     fixture.ticker.advance(Duration.ofMillis(200));
     fixture.listener.awaitEvent("connected failover1");
+    fixture.server(1).awaitConnections(acceptedBefore + 1);
     fixture.server(1).kill();
     fixture.listener.awaitEvent("connectionLost failover1 SocketException");
     long lostAt = fixture.ticker.nanoTime();
@@ -347,14 +349,17 @@ abstract class EngineBehaviourTest {
     FakeServer primary = fixture.server(0);
     fixture.start(fixture.config().failback(Failback.of(1, Duration.ofSeconds(10))).build());
     fixture.listener.awaitEvent("connected primary");
+    primary.awaitConnections(1);
     primary.kill();
     fixture.listener.awaitEvent("connected failover1");
+    fixture.server(1).awaitConnections(1);
     fixture.server(1).kill();
     fixture.listener.awaitEvent("connected failover2");
     primary.restart();
     fixture.scheduler.advanceBy(Duration.ofSeconds(10));
     fixture.listener.awaitEvent("failedBack failover2 -> primary");
     fixture.server(1).restart();
+    primary.awaitConnections(2); // The first connection and the probe's, handed over.
     primary.kill();
     fixture.listener.awaitEvent("failedOver primary -> failover1", 2);
     fixture.sendEvents(3);
@@ -444,6 +449,7 @@ abstract class EngineBehaviourTest {
     fixture.resolver.unmap("failover1.test");
     fixture.start(fixture.config().build());
     fixture.listener.awaitEvent("connected primary");
+    fixture.server(0).awaitConnections(1);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connectFailed failover1");
     fixture.listener.awaitEvent("connected failover2");
@@ -451,8 +457,10 @@ abstract class EngineBehaviourTest {
     fixture.resolver.map("failover1.test", "127.0.0.1");
     // The primary is back before failover2 dies, so failover2's successor in the rotation is there.
     fixture.server(0).restart();
+    fixture.server(2).awaitConnections(1);
     fixture.server(2).kill();
     fixture.listener.awaitEvent("failedOver failover2 -> primary");
+    fixture.server(0).awaitConnections(2);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("failedOver primary -> failover1");
     assertThat(fixture.resolver.lookups("failover1.test")).isGreaterThan(lookups);

@@ -207,6 +207,7 @@ class HardeningTest {
     fixture = new SenderFixture(2);
     fixture.start(fixture.config().failback(Failback.of(3, Duration.ofSeconds(10))).build());
     fixture.listener.awaitEvent("connected primary");
+    fixture.server(0).awaitConnections(1);
     fixture.server(0).kill();
     fixture.listener.awaitEvent("connected failover1");
     fixture.server(0).restart();
