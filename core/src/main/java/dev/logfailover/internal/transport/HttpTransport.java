@@ -28,8 +28,8 @@ import javax.net.ssl.SSLParameters;
  * name with SNI (F7), and presents the configured client certificate to all. It follows no
  * redirect: a 3xx is a failure of that server.
  *
- * <p>Threading: {@link #open} and the sessions on the sender thread; the client's own threads only
- * complete responses and wake the sender.
+ * <p>Threading: {@link #open} and the sessions on the sender thread; the pooled threads only run
+ * requests (and the client's completions) and wake the sender.
  */
 public final class HttpTransport implements SessionFactory {
   private final HttpSettings settings;
@@ -59,8 +59,9 @@ public final class HttpTransport implements SessionFactory {
   }
 
   /**
-   * The client's completions run on daemon threads named after us, so an application's exit is
-   * never held up by them and a thread dump says whose they are; they end with the engine.
+   * The client's completions, and each session's blocking requests, run on daemon threads named
+   * after us, so an application's exit is never held up by them and a thread dump says whose they
+   * are; they end with the engine.
    */
   private static ThreadFactory daemonThreadsNamed(String prefix) {
     AtomicInteger count = new AtomicInteger();
@@ -86,7 +87,7 @@ public final class HttpTransport implements SessionFactory {
       // The connect showed the server answers; the client keeps a connection of its own.
       channel.close();
     }
-    return new HttpSession(server, remote, uri(server), client, settings, writeTimeout, doorbell);
+    return new HttpSession(server, remote, uri(server), client, settings, writeTimeout, doorbell, completions);
   }
 
   private URI uri(Endpoint server) {

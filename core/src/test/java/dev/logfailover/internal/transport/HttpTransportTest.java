@@ -15,6 +15,8 @@ import dev.logfailover.testing.RecordingFailoverListener;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -178,6 +180,28 @@ class HttpTransportTest {
     Await.until(() -> Thread.getAllStackTraces().keySet().stream()
         .noneMatch(thread -> thread.isAlive() && thread.getName().startsWith("logfailover-")),
         () -> "no thread of ours after stop: " + Thread.getAllStackTraces().keySet());
+  }
+
+  /**
+   * The JDK 17 client's {@code sendAsync} hands every response on to CompletableFuture's default
+   * executor, which with two CPUs or fewer (as in CI) starts a new thread each time. So on such a
+   * machine this fails if requests go through {@code sendAsync}.
+   */
+  @Test
+  void requestsStartNoThreadEach() throws Exception {
+    Collector primary = collector();
+    FailoverConfig.Builder config = config(primary);
+    config.http().maxBatchEvents(1);
+    start(config.build());
+    send(0, 1);
+    Await.until(() -> engine.status().eventsSent() == 1, () -> "the first acknowledged: " + engine.status());
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long startedBefore = threads.getTotalStartedThreadCount();
+    send(1, 101);
+    Await.until(() -> engine.status().eventsSent() == 101, () -> "101 acknowledged: " + engine.status());
+    assertThat(primary.requests).hasSize(101);
+    assertThat(threads.getTotalStartedThreadCount() - startedBefore).as("threads started for 100 requests")
+        .isLessThan(10);
   }
 
   @Test
