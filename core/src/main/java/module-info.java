@@ -6,8 +6,6 @@ module dev.logfailover.core {
   requires java.management;
   /** TCP_QUICKACK for RELP's answers (jdk.net.ExtendedSocketOptions). */
   requires jdk.net;
-  /** The HTTP transports (F16) run on the JDK's HTTP client. */
-  requires java.net.http;
 
   exports dev.logfailover;
   exports dev.logfailover.adapter to dev.logfailover.logback, dev.logfailover.log4j2;

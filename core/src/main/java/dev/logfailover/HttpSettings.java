@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,12 @@ import java.util.regex.Pattern;
 public final class HttpSettings {
   /** An HTTP header name (RFC 9110 token). */
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /**
+   * Header fields the appender writes itself, from the server, the body and its options; given as
+   * headers too they would contradict them (two lengths, say) and the request would be refused.
+   */
+  private static final Set<String> OWN_FIELDS = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "content-type", "content-encoding", "expect", "upgrade", "te", "trailer", "keep-alive");
 
   /** How the events of a batch make its body. */
   public enum BatchFormat {
@@ -170,6 +177,10 @@ public final class HttpSettings {
       if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
         // The value is a secret: only the header's name appears in the message.
         throw new ConfigException("header", name, "needs a value on one line");
+      }
+      if (OWN_FIELDS.contains(name.trim().toLowerCase(Locale.ROOT))) {
+        throw new ConfigException("header", name, "is written by the appender itself (Content-Type: use contentType;"
+            + " Content-Encoding: use compression)");
       }
       if (headers.keySet().stream().anyMatch(existing -> existing.equalsIgnoreCase(name.trim()))) {
         throw new ConfigException("header", name, "is given twice");

@@ -20,6 +20,16 @@ class ConfigTest {
   }
 
   @Test
+  void aHeaderTheAppenderWritesItselfIsRefusedByName() {
+    for (String own : new String[] {"Host", "content-length", "Transfer-Encoding", "Connection", "Content-Type",
+        "Content-Encoding", "Expect"}) {
+      assertThatThrownBy(() -> HttpSettings.builder().header(own, "x")).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'header'").hasMessageContaining(own).hasMessageContaining("written by the appender");
+    }
+    assertThat(HttpSettings.builder().header("Authorization", "Bearer x").build().headers()).containsKey("Authorization");
+  }
+
+  @Test
   void badEndpointsNameTheOptionAndTheValue() {
     assertThatThrownBy(() -> Endpoint.parse("server", "host:70000", 601))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'server'").hasMessageContaining("70000");

@@ -180,7 +180,7 @@ public final class TextOptions {
     }
     if (!verify && transport.isHttp()) {
       errors.add(new ConfigException("hostnameVerification", verification,
-          "cannot be turned off with 'https': the JDK's HTTP client always checks each server's name"));
+          "cannot be turned off with 'https': each HTTP server is always verified against its own name"));
       return;
     }
     if (!verify) {

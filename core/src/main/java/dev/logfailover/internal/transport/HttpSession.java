@@ -4,68 +4,75 @@ import dev.logfailover.Endpoint;
 import dev.logfailover.HttpSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * One HTTP collector as a {@link Session} (F16): the outbox goes out as {@code POST}s of at most
- * {@code maxBatchEvents} events and {@code maxBatchBytes} bytes, one at a time, each waited for on
- * the sender's {@link Doorbell} within {@code writeTimeout} (the whole response). A 2xx releases
- * the batch (F14); 408, 429, 5xx, 3xx, a reset or a timeout fail the server, and the batch goes to
- * the next one; any other 4xx rejects the batch: it leaves the outbox unsent, counted as rejected
- * with the status and the start of the response body.
+ * {@code maxBatchEvents} events and {@code maxBatchBytes} bytes, one at a time on an {@link
+ * HttpConnection}, each response awaited within {@code writeTimeout} (the whole response). A 2xx
+ * releases the batch (F14); 408, 429, 5xx, 3xx, a reset or a timeout fail the server, and the
+ * batch goes to the next one; any other 4xx rejects the batch: it leaves the outbox unsent,
+ * counted as rejected with the status and the start of the response body.
  *
- * <p>Each request is the client's blocking {@code send}, run on one of the transport's pooled
- * threads while the sender waits on its doorbell (so a hand-off or the deadline still ends the
- * wait), not {@code sendAsync}: the JDK 17 client hands every async response on to
- * CompletableFuture's default executor, which is the application's common pool, or, with two CPUs
- * or fewer (common pool parallelism 1), a new thread for every request. Measured on this machine,
- * 150 KB requests into a loopback sink: a 25 % shorter round trip, and no thread per request.
+ * <p>The first request goes on the connection the attempt made (or the last probe's, F6e). When
+ * the server closes a keep-alive connection between requests, as servers do with idle ones, or
+ * its response ends the connection, the next request opens a new one to the same server: that is
+ * no failure of the server. A new connection that cannot be made is.
  *
- * <p>Not thread-safe: the sender thread's. The pooled thread only runs the request and wakes the
- * sender when it ends.
+ * <p>Not thread-safe: the sender thread's.
  */
 final class HttpSession implements Session {
   /** How much of a refusing server's response body the report quotes. */
   private static final int QUOTED_BODY_CHARS = 200;
 
+  /** Opens another connection to the same server, as the attempt did (name resolved afresh, TLS verified). */
+  @FunctionalInterface
+  interface Reconnect {
+    HttpConnection open(Endpoint server) throws IOException;
+  }
+
   private final Endpoint server;
   private final InetSocketAddress remoteAddress;
-  private final URI uri;
-  private final HttpClient client;
   private final HttpSettings settings;
   private final long writeTimeoutNanos;
   private final Doorbell doorbell;
-  /** Runs each request's blocking send; the transport's pool. */
-  private final Executor requests;
-  private FutureTask<HttpResponse<byte[]>> inFlight;
+  private final Reconnect reconnect;
+  /** Every request's head up to its Content-Length field, which differs per request. */
+  private final byte[] headStart;
+  /** Null once closed by the server or by its last response; opened again at the next request. */
+  private HttpConnection connection;
 
-  HttpSession(Endpoint server, InetSocketAddress remoteAddress, URI uri, HttpClient client, HttpSettings settings,
-      Duration writeTimeout, Doorbell doorbell, Executor requests) {
+  HttpSession(Endpoint server, HttpConnection connection, HttpSettings settings, Duration writeTimeout,
+      Doorbell doorbell, Reconnect reconnect) {
     this.server = server;
-    this.remoteAddress = remoteAddress;
-    this.uri = uri;
-    this.client = client;
+    this.connection = connection;
+    this.remoteAddress = connection.wire().remoteAddress();
     this.settings = settings;
     this.writeTimeoutNanos = writeTimeout.toNanos();
     this.doorbell = doorbell;
-    this.requests = requests;
+    this.reconnect = reconnect;
+    this.headStart = headStart(server, settings);
+  }
+
+  /** Request line and the fields every request carries; values of configured headers go nowhere else. */
+  private static byte[] headStart(Endpoint server, HttpSettings settings) {
+    StringBuilder head = new StringBuilder("POST ").append(settings.path()).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(server).append("\r\n")
+        .append("Content-Type: ").append(settings.contentType()).append("\r\n");
+    if (settings.compression() == HttpSettings.Compression.GZIP) {
+      head.append("Content-Encoding: gzip\r\n");
+    }
+    settings.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    return head.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -85,25 +92,23 @@ final class HttpSession implements Session {
       lingerForMore(outbox, from);
       int end = batchEnd(outbox, from);
       byte[] body = body(outbox, from, end);
-      // From here the server may take the batch even if its answer is lost: counted as resent then.
-      outbox.markWritten(end);
-      HttpResponse<byte[]> response = exchange(body);
-      int status = response.statusCode();
+      HttpConnection.Response response = exchange(body, () -> outbox.markWritten(end));
+      int status = response.status();
       if (status >= 200 && status < 300) {
         outbox.release(end);
       } else if (isFailureOfTheServer(status)) {
-        Duration retryAfter = status == 429 || status == 503 ? retryAfter(response) : null;
-        throw retryAfter != null ? new ServerBusyException(server, status, retryAfter, quote(response.body()))
-            : new IOException(server + " answered HTTP " + status + quote(response.body()));
+        Duration retryAfter = status == 429 || status == 503 ? retryAfter(response.header("retry-after")) : null;
+        throw retryAfter != null ? new ServerBusyException(server, status, retryAfter, quote(response.bodyStart()))
+            : new IOException(server + " answered HTTP " + status + quote(response.bodyStart()));
       } else {
-        outbox.reject(end, "HTTP " + status + " from " + server + quote(response.body()));
+        outbox.reject(end, "HTTP " + status + " from " + server + quote(response.bodyStart()));
       }
     }
   }
 
   /** {@code Retry-After} as seconds or as an HTTP date (RFC 9110); null when absent or unreadable. */
-  static Duration retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(String::trim).map(value -> {
+  static Duration retryAfter(String header) {
+    return java.util.Optional.ofNullable(header).map(String::trim).map(value -> {
       try {
         return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
       } catch (NumberFormatException notSeconds) {
@@ -184,48 +189,25 @@ final class HttpSession implements Session {
     return compressed.toByteArray();
   }
 
-  /** Sends one request and waits for its whole response, within writeTimeout on the engine's clock. */
-  private HttpResponse<byte[]> exchange(byte[] body) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", settings.contentType());
-    if (settings.compression() == HttpSettings.Compression.GZIP) {
-      request.header("Content-Encoding", "gzip");
+  /**
+   * Sends one request, on a new connection to the same server if the last one ended, and reads its
+   * whole response within writeTimeout on the engine's clock. {@code onWriting} runs once the
+   * request is about to be written: from then on the server may take the batch even if its
+   * answer is lost, so a failure counts it as resent.
+   */
+  private HttpConnection.Response exchange(byte[] body, Runnable onWriting) throws IOException {
+    if (connection != null && !connection.isReusable()) {
+      connection.close();
+      connection = null;
     }
-    settings.headers().forEach(request::header);
-    long deadline = doorbell.ticker().nanoTime() + writeTimeoutNanos;
-    HttpRequest built = request.build();
-    inFlight = new FutureTask<>(() -> client.send(built, HttpResponse.BodyHandlers.ofByteArray())) {
-      @Override
-      protected void done() {
-        doorbell.wake(); // After the outcome is set: the woken sender sees it done.
-      }
-    };
-    requests.execute(inFlight);
-    try {
-      while (!inFlight.isDone()) {
-        if (deadline - doorbell.ticker().nanoTime() <= 0) {
-          throw new SocketTimeoutException("no complete response from " + server + " within "
-              + Duration.ofNanos(writeTimeoutNanos).toMillis() + " ms");
-        }
-        doorbell.sleep(null, 0, deadline, () -> !inFlight.isDone());
-        doorbell.checkChannelWaitsAllowed();
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException("interrupted while waiting for " + server);
-        }
-      }
-      return inFlight.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io ? io : new IOException("request to " + server + " failed: " + cause, cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for " + server);
-    } finally {
-      if (!inFlight.isDone()) {
-        inFlight.cancel(true);
-      }
-      inFlight = null;
+    if (connection == null) {
+      connection = reconnect.open(server);
     }
+    byte[] length = ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer request = ByteBuffer.allocate(headStart.length + length.length + body.length)
+        .put(headStart).put(length).put(body).flip();
+    onWriting.run();
+    return connection.exchange(request, doorbell.ticker().nanoTime() + writeTimeoutNanos);
   }
 
   private static String quote(byte[] body) {
@@ -236,7 +218,10 @@ final class HttpSession implements Session {
     return ": " + (text.length() > QUOTED_BODY_CHARS ? text.substring(0, QUOTED_BODY_CHARS) + "..." : text);
   }
 
-  /** Nothing to watch between requests: the client notices a closed connection at the next one. */
+  /**
+   * Nothing to watch between requests: a server that closes an idle keep-alive connection is not
+   * failing, and the next request notices the close and opens a new connection.
+   */
   @Override
   public void idle(Doorbell doorbell, BooleanSupplier hasNoWork) throws IOException {
     doorbell.sleep(null, 0, Doorbell.NO_DEADLINE, hasNoWork);
@@ -244,8 +229,9 @@ final class HttpSession implements Session {
 
   @Override
   public void close() {
-    if (inFlight != null) {
-      inFlight.cancel(true);
+    if (connection != null) {
+      connection.close();
+      connection = null;
     }
   }
 }

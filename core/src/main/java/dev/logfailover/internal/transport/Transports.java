@@ -1,6 +1,7 @@
 package dev.logfailover.internal.transport;
 
 import dev.logfailover.FailoverConfig;
+import dev.logfailover.internal.connection.TcpConnector;
 
 /** The transport a configuration names, as a {@link SessionFactory}. */
 public final class Transports {
@@ -13,7 +14,8 @@ public final class Transports {
       case RELP, RELP_TLS -> new RelpTransport(config.tls().orElse(null), config.connectTimeout(),
           config.writeTimeout(), config.relpWindowSize());
       case HTTP, HTTPS -> new HttpTransport(config.http().orElseThrow(), config.tls().orElse(null),
-          config.connectTimeout(), config.writeTimeout());
+          config.connectTimeout(), config.writeTimeout(),
+          new TcpConnector(config.resolver(), config.connectTimeout(), config.keepAlive()));
     };
   }
 }
