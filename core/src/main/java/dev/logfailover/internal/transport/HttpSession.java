@@ -108,19 +108,21 @@ final class HttpSession implements Session {
 
   /** {@code Retry-After} as seconds or as an HTTP date (RFC 9110); null when absent or unreadable. */
   static Duration retryAfter(String header) {
-    return java.util.Optional.ofNullable(header).map(String::trim).map(value -> {
+    if (header == null) {
+      return null;
+    }
+    String value = header.trim();
+    try {
+      return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+    } catch (NumberFormatException notSeconds) {
       try {
-        return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-      } catch (NumberFormatException notSeconds) {
-        try {
-          ZonedDateTime until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-          Duration left = Duration.between(Instant.now(), until.toInstant());
-          return left.isNegative() ? Duration.ZERO : left;
-        } catch (DateTimeParseException notADate) {
-          return null;
-        }
+        ZonedDateTime until = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration left = Duration.between(Instant.now(), until.toInstant());
+        return left.isNegative() ? Duration.ZERO : left;
+      } catch (DateTimeParseException notADate) {
+        return null;
       }
-    }).orElse(null);
+    }
   }
 
   /** With {@code lingerTime}: waits up to that long for more events, until the batch is full. */
