@@ -39,6 +39,7 @@ final class HttpConnection {
 
   /** One response: its status, its header fields (names in lower case, the first value of each), and the start of its body. */
   record Response(int status, Map<String, String> headers, byte[] bodyStart) {
+    /** The first value of the field {@code name}, given in lower case; null when absent. */
     String header(String name) {
       return headers.get(name);
     }
@@ -56,10 +57,11 @@ final class HttpConnection {
 
   /**
    * Writes {@code request} (head and body) and returns its final response, which must be complete
-   * by {@code deadlineNanos} on the ticker. Throws on a reset, an early end of the connection, a
-   * response that is not HTTP/1.x, or the deadline.
+   * within the response timeout ({@code writeTimeout}) on the ticker. Throws on a reset, an early
+   * end of the connection, a response that is not HTTP/1.x, or the timeout.
    */
-  Response exchange(ByteBuffer request, long deadlineNanos) throws IOException {
+  Response exchange(ByteBuffer request) throws IOException {
+    long deadlineNanos = ticker.nanoTime() + responseTimeout.toNanos();
     reusable = false; // Until a whole response says otherwise.
     wire.write(request, () -> { });
     while (true) {

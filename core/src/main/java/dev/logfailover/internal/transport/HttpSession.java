@@ -43,7 +43,6 @@ final class HttpSession implements Session {
   private final Endpoint server;
   private final InetSocketAddress remoteAddress;
   private final HttpSettings settings;
-  private final long writeTimeoutNanos;
   private final Doorbell doorbell;
   private final Reconnect reconnect;
   /** Every request's head up to its Content-Length field, which differs per request. */
@@ -51,13 +50,12 @@ final class HttpSession implements Session {
   /** Null once closed by the server or by its last response; opened again at the next request. */
   private HttpConnection connection;
 
-  HttpSession(Endpoint server, HttpConnection connection, HttpSettings settings, Duration writeTimeout,
-      Doorbell doorbell, Reconnect reconnect) {
+  HttpSession(Endpoint server, HttpConnection connection, HttpSettings settings, Doorbell doorbell,
+      Reconnect reconnect) {
     this.server = server;
     this.connection = connection;
     this.remoteAddress = connection.wire().remoteAddress();
     this.settings = settings;
-    this.writeTimeoutNanos = writeTimeout.toNanos();
     this.doorbell = doorbell;
     this.reconnect = reconnect;
     this.headStart = headStart(server, settings);
@@ -209,7 +207,7 @@ final class HttpSession implements Session {
     ByteBuffer request = ByteBuffer.allocate(headStart.length + length.length + body.length)
         .put(headStart).put(length).put(body).flip();
     onWriting.run();
-    return connection.exchange(request, doorbell.ticker().nanoTime() + writeTimeoutNanos);
+    return connection.exchange(request);
   }
 
   private static String quote(byte[] body) {

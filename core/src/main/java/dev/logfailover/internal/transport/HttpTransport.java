@@ -43,7 +43,7 @@ public final class HttpTransport implements SessionFactory {
 
   @Override
   public Session open(Endpoint server, SocketChannel channel, Doorbell doorbell) throws IOException {
-    return new HttpSession(server, connection(server, channel, doorbell), settings, writeTimeout, doorbell,
+    return new HttpSession(server, connection(server, channel, doorbell), settings, doorbell,
         again -> connection(again, connector.connect(again), doorbell));
   }
 
