@@ -15,13 +15,17 @@ final class Log4j2Tls {
   private Log4j2Tls() {}
 
   /**
-   * An {@code <Ssl>} left with neither store is refused: Log4j2 drops a store it cannot load (and
-   * reports why), which would otherwise fall back silently to the JVM's default trust store.
+   * An {@code <Ssl>} without a usable TrustStore is refused. Log4j2 drops a store it cannot load
+   * (and reports why) and then trusts the JVM's default CAs: a TrustStore that failed to load
+   * beside a KeyStore that loaded would trust CAs the user never chose, and Log4j2 gives no way to
+   * tell a dropped store from one never given. The JVM's CAs are had by leaving {@code <Ssl>} out,
+   * or by naming the JVM's {@code cacerts} as the TrustStore.
    */
   static TlsOptions options(SslConfiguration ssl, boolean hostnameVerification) {
-    if (ssl != null && ssl.getTrustStoreConfig() == null && ssl.getKeyStoreConfig() == null) {
-      throw new ConfigException("Ssl", "protocol " + ssl.getProtocol(), "it has no usable TrustStore or KeyStore: "
-          + "one that could not be loaded is reported by StatusLogger above; leave <Ssl> out to use the JVM's defaults");
+    if (ssl != null && ssl.getTrustStoreConfig() == null) {
+      throw new ConfigException("Ssl", "protocol " + ssl.getProtocol(), "it has no usable TrustStore: one that "
+          + "could not be loaded is reported by StatusLogger above; to trust the JVM's default CAs, leave <Ssl> out "
+          + "or name the JVM's cacerts as the TrustStore");
     }
     SSLContext context;
     if (ssl == null) {

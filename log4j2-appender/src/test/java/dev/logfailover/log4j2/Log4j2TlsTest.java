@@ -50,6 +50,20 @@ class Log4j2TlsTest {
   }
 
   @Test
+  void aTrustStoreThatCannotBeLoadedBesideAKeyStoreThatCanStopsTheAppenderInsteadOfTrustingTheJvmsCas()
+      throws Exception {
+    Path keyStore = TestCertificates.writeKeyStore(directory.resolve("client.p12"),
+        TestCertificates.newAuthority("client CA").issue("client"), PASSWORD);
+    String xml = appender("transport=\"tls\"", "<Ssl><KeyStore location=\"" + keyStore + "\" password=\"" + PASSWORD
+        + "\"/><TrustStore location=\"" + trustStore + "\" password=\"wrong-" + PASSWORD + "\"/></Ssl>");
+    try (Log4j2Fixture log4j = Log4j2Fixture.start(xml)) {
+      assertThat((Object) log4j.appender("collectors")).as("status: %s", log4j.statusMessages(Level.DEBUG)).isNull();
+      assertThat(log4j.statusMessages(Level.ERROR)).anyMatch(message -> message.contains("'Ssl'")
+          && message.contains("no usable TrustStore"));
+    }
+  }
+
+  @Test
   void anSslElementWithoutTlsTransportIsRefused() throws Exception {
     String xml = appender("", "<Ssl><TrustStore location=\"" + trustStore + "\" password=\"" + PASSWORD + "\"/></Ssl>");
     try (Log4j2Fixture log4j = Log4j2Fixture.start(xml)) {
