@@ -10,7 +10,8 @@ import java.nio.channels.SocketChannel;
  * One attempt at one server: resolve its name afresh and connect to each address in turn ({@link
  * TcpConnector}), then open the transport's session on the channel (a TLS handshake, a protocol's
  * greeting). A probe's channel handed over at failback (F6e) goes through the same second half.
- * Holds no state between attempts.
+ * Anything either half throws is a failure of that server, with its cause. Holds no state between
+ * attempts.
  *
  * <p>Threading: the sender thread's.
  */
@@ -32,6 +33,8 @@ public final class ConnectAttempt {
       channel = connector.connect(server);
     } catch (IOException e) {
       return AttemptResult.failed(server, e);
+    } catch (RuntimeException e) {
+      return AttemptResult.failed(server, unexpected(server, e));
     }
     return open(server, channel);
   }
@@ -43,6 +46,17 @@ public final class ConnectAttempt {
     } catch (IOException e) {
       TcpConnector.closeQuietly(channel);
       return AttemptResult.failed(server, e);
+    } catch (RuntimeException e) {
+      TcpConnector.closeQuietly(channel);
+      return AttemptResult.failed(server, unexpected(server, e));
     }
+  }
+
+  /**
+   * Whatever an attempt throws is that server's failure (F18), the next server is tried: a
+   * library's refusal (a name the SNI class refuses, say) must not turn failover off.
+   */
+  private static IOException unexpected(Endpoint server, RuntimeException cause) {
+    return new IOException("the attempt at " + server + " failed: " + cause, cause);
   }
 }

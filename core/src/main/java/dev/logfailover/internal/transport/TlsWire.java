@@ -8,15 +8,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * A TLS {@link Wire}: an {@link SSLEngine} over a {@link PlainWire}, so it keeps exact accounting
@@ -25,13 +21,12 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>The handshake runs in {@link #open}, inside the connection attempt, bounded by {@code
  * connectTimeout}; the server's certificate is verified against the server's own configured name
- * (DNS or IP subject alternative name) and SNI carries that name. A failed handshake is a failure
- * of that server; no byte of an event is ever written before it succeeds.
+ * ({@link ServerIdentity}). A failed handshake is a failure of that server; no byte of an event is
+ * ever written before it succeeds.
  *
  * <p>Not thread-safe: only the sender thread touches the engine and its buffers.
  */
 public final class TlsWire implements Wire {
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final PlainWire plain;
@@ -41,6 +36,12 @@ public final class TlsWire implements Wire {
   private ByteBuffer netIn;
   private ByteBuffer appIn;
   private final ByteBuffer silenceProbe = ByteBuffer.allocate(64);
+  /**
+   * The server's end of the stream or its close_notify was seen. What was decrypted before it is
+   * still handed out first: a server that answers and closes at once (HTTP {@code Connection:
+   * close}, a RELP {@code serverclose}) has said all of it (F18).
+   */
+  private boolean inputEnded;
 
   private TlsWire(PlainWire plain, SSLEngine engine, Duration handshakeTimeout) {
     this.plain = plain;
@@ -58,9 +59,10 @@ public final class TlsWire implements Wire {
   public static TlsWire open(PlainWire plain, TlsOptions tls, Duration handshakeTimeout) throws IOException {
     boolean done = false;
     try {
-      TlsWire wire = new TlsWire(plain, engineFor(plain.server(), tls), handshakeTimeout);
+      TlsWire wire = new TlsWire(plain, ServerIdentity.engineFor(plain.server(), tls), handshakeTimeout);
       wire.engine.beginHandshake();
       wire.handshake();
+      ServerIdentity.verifyNameTheJdkCannotCheck(plain.server(), tls, wire.engine.getSession());
       done = true;
       return wire;
     } catch (SSLException e) {
@@ -70,28 +72,6 @@ public final class TlsWire implements Wire {
         plain.close();
       }
     }
-  }
-
-  static SSLEngine engineFor(Endpoint server, TlsOptions tls) {
-    SSLEngine engine = tls.sslContext().createSSLEngine(server.host(), server.port());
-    engine.setUseClientMode(true);
-    SSLParameters parameters = engine.getSSLParameters();
-    if (tls.hostnameVerification()) {
-      // "HTTPS" is RFC 2818 checking: DNS SAN for a name, IP SAN for an address.
-      parameters.setEndpointIdentificationAlgorithm("HTTPS");
-    }
-    if (!IP_LITERAL.matcher(server.host()).matches()) {
-      // Each server's own name, never the primary's (F7); RFC 6066 allows no address in SNI.
-      parameters.setServerNames(List.of(new SNIHostName(server.host())));
-    }
-    if (!tls.protocols().isEmpty()) {
-      parameters.setProtocols(tls.protocols().toArray(new String[0]));
-    }
-    if (!tls.cipherSuites().isEmpty()) {
-      parameters.setCipherSuites(tls.cipherSuites().toArray(new String[0]));
-    }
-    engine.setSSLParameters(parameters);
-    return engine;
   }
 
   /** Runs the handshake (or a post-handshake exchange) to its end, within {@code handshakeTimeout}. */
@@ -204,24 +184,17 @@ public final class TlsWire implements Wire {
 
   /**
    * Reads and unwraps what the server sent, without waiting. Post-handshake messages (TLS 1.3
-   * session tickets, key updates) are handled here; the end of the stream or a close_notify is -1.
+   * session tickets, key updates) are handled here; the end of the stream or a close_notify is -1,
+   * once everything decrypted before it has been read.
    */
   @Override
   public int readNow(ByteBuffer into) throws IOException {
-    if (plain.readNow(netIn) < 0) {
-      return -1;
+    if (!inputEnded) {
+      inputEnded = plain.readNow(netIn) < 0;
+      unwrapWhatArrived();
     }
-    while (netIn.position() > 0) {
-      SSLEngineResult result = unwrap();
-      if (result.getStatus() == SSLEngineResult.Status.CLOSED || engine.isInboundDone()) {
-        return -1;
-      }
-      if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
-        handshake();
-      }
-      if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW || result.bytesConsumed() == 0) {
-        break;
-      }
+    if (appIn.position() == 0) {
+      return inputEnded ? -1 : 0;
     }
     appIn.flip();
     int moved = Math.min(appIn.remaining(), into.remaining());
@@ -229,6 +202,23 @@ public final class TlsWire implements Wire {
     appIn.position(appIn.position() + moved);
     appIn.compact();
     return moved;
+  }
+
+  /** Unwraps every whole record read so far into {@link #appIn}, up to a close_notify. */
+  private void unwrapWhatArrived() throws IOException {
+    while (netIn.position() > 0) {
+      SSLEngineResult result = unwrap();
+      if (result.getStatus() == SSLEngineResult.Status.CLOSED || engine.isInboundDone()) {
+        inputEnded = true;
+        return;
+      }
+      if (!inputEnded && engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+        handshake();
+      }
+      if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW || result.bytesConsumed() == 0) {
+        return;
+      }
+    }
   }
 
   @Override
