@@ -256,9 +256,12 @@ public final class FailoverConfig {
       return this;
     }
 
-    /** With {@code relp} and {@code relp-tls}: the most events unacknowledged at a time; 128. */
+    /**
+     * With {@code relp} and {@code relp-tls}: the most events unacknowledged at a time; 128, at most
+     * 65,536 (a session keeps a slot per event of its window).
+     */
     public Builder relpWindowSize(int relpWindowSize) {
-      this.relpWindowSize = ConfigException.requirePositive("relpWindowSize", relpWindowSize);
+      this.relpWindowSize = (int) ConfigException.requireBetweenOneAnd("relpWindowSize", relpWindowSize, 65_536);
       return this;
     }
 

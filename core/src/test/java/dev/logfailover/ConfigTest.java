@@ -30,6 +30,14 @@ class ConfigTest {
   }
 
   @Test
+  void aRelpWindowBeyondItsBoundIsRefusedByName() {
+    assertThatThrownBy(() -> FailoverConfig.builder().relpWindowSize(65_537)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'relpWindowSize'").hasMessageContaining("65537").hasMessageContaining("at most 65536");
+    assertThat(FailoverConfig.builder().transport(Transport.RELP).host("collector").relpWindowSize(65_536).build()
+        .relpWindowSize()).isEqualTo(65_536);
+  }
+
+  @Test
   void badEndpointsNameTheOptionAndTheValue() {
     assertThatThrownBy(() -> Endpoint.parse("server", "host:70000", 601))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'server'").hasMessageContaining("70000");

@@ -56,7 +56,7 @@ public enum Option {
       (builder, option, text) -> builder.shutdownTimeout(Durations.parse(option, text))),
   KEEP_ALIVE("keepAlive", "`true`", "SO_KEEPALIVE on every connection (`true` or `false`)",
       (builder, option, text) -> builder.keepAlive(parseBoolean(option, text))),
-  RELP_WINDOW_SIZE("relpWindowSize", "`128`", "with `relp`: the most events unacknowledged at a time (F15)",
+  RELP_WINDOW_SIZE("relpWindowSize", "`128`", "with `relp` and `relp-tls`: the most events unacknowledged at a time, 1 to 65,536 (F15)",
       (builder, option, text) -> builder.relpWindowSize(parseInt(option, text))),
   PATH("path", "`/`", "with `http(s)`: the request path every server shares (F16)",
       (builder, option, text) -> builder.http().path(text)),

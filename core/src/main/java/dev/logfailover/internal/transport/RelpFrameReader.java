@@ -17,6 +17,10 @@ import java.nio.charset.StandardCharsets;
 final class RelpFrameReader {
   /** Responses carry a status and a short text; the open response its offers. Larger is an error. */
   private static final int MAX_DATA = 64 * 1024;
+  /** TXNR and DATALEN have at most 9 digits (librelp's own bound). */
+  private static final int MAX_DIGITS = 9;
+  /** The longest header there is ({@link #checkPartial}), the data, its space and the LF. */
+  private static final int MAX_FRAME = 64 + MAX_DIGITS + 1 + MAX_DATA + 2;
 
   private ByteBuffer in = ByteBuffer.allocate(8 * 1024);
   private int txnr;
@@ -25,10 +29,16 @@ final class RelpFrameReader {
   private int dataLength;
   private int frameEnd = -1;
 
-  /** Reads what the wire has now; throws at the end of the stream. */
+  /**
+   * Reads what the wire has now; throws at the end of the stream. The buffer grows only while the
+   * frame in it is not complete, and no valid frame is longer than {@link #MAX_FRAME} (F18).
+   */
   void readFrom(Wire wire) throws IOException {
     if (in.position() == in.capacity()) {
-      ByteBuffer larger = ByteBuffer.allocate(in.capacity() * 2);
+      if (in.capacity() >= MAX_FRAME) {
+        throw new ProtocolException(wire.server() + " sent a RELP frame longer than " + MAX_FRAME + " bytes");
+      }
+      ByteBuffer larger = ByteBuffer.allocate(Math.min(in.capacity() * 2, MAX_FRAME));
       in.flip();
       in = larger.put(in);
     }
@@ -63,8 +73,10 @@ final class RelpFrameReader {
       command.append((char) in.get(i));
     }
     int lengthEnd = commandEnd + 1;
-    while (lengthEnd < end && Character.isDigit(in.get(lengthEnd))) {
-      lengthEnd++;
+    while (lengthEnd < end && isDigit(in.get(lengthEnd))) {
+      if (++lengthEnd - commandEnd > MAX_DIGITS + 1) {
+        throw new ProtocolException("malformed RELP DATALEN: '" + text(commandEnd + 1, lengthEnd) + "'");
+      }
     }
     if (lengthEnd == end) {
       return false;
@@ -103,18 +115,22 @@ final class RelpFrameReader {
   }
 
   private int number(int from, int to, String what) throws ProtocolException {
-    if (to == from || to - from > 9) {
+    if (to == from || to - from > MAX_DIGITS) {
       throw new ProtocolException("malformed RELP " + what + ": '" + text(from, to) + "'");
     }
     int value = 0;
     for (int i = from; i < to; i++) {
       byte digit = in.get(i);
-      if (digit < '0' || digit > '9') {
+      if (!isDigit(digit)) {
         throw new ProtocolException("malformed RELP " + what + ": '" + text(from, to) + "'");
       }
       value = value * 10 + (digit - '0');
     }
     return value;
+  }
+
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
   }
 
   int txnr() {
