@@ -25,6 +25,11 @@ public final class Backoff {
     return delay;
   }
 
+  /** The longest wait there is ({@code maxReconnectDelay}): what a server may ask to be left alone for, at most (F16). */
+  public long maxDelayNanos() {
+    return maxNanos;
+  }
+
   public void reset() {
     nextNanos = initialNanos;
   }

@@ -169,7 +169,10 @@ final class Connector {
   /** The session to {@code server} failed (and is closed): the next server is tried at once. */
   void connectionLost(Endpoint server, IOException cause) {
     if (cause instanceof ServerBusyException busy) {
-      restingUntil.put(server, ticker.nanoTime() + busy.retryAfter().toNanos());
+      // Retry-After is the server's word, capped at maxReconnectDelay (F16): never a year, never an overflow.
+      long restNanos = busy.retryAfter().compareTo(Duration.ofNanos(backoff.maxDelayNanos())) > 0
+          ? backoff.maxDelayNanos() : busy.retryAfter().toNanos();
+      restingUntil.put(server, ticker.nanoTime() + restNanos);
     }
     listener.connectionLost(server, cause);
     outage.connectionLost(server, cause);

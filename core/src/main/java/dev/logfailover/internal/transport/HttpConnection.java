@@ -9,25 +9,29 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * HTTP/1.1 on one {@link Wire}, one request at a time: writes a request and reads its response
- * (RFC 9112) as a client that only ever sends {@code POST}s needs to: the status line, the header
- * fields, a body delimited by {@code Content-Length}, by the chunked transfer coding or by the end
- * of the connection; interim 1xx responses are skipped. Whether the connection can carry the next
- * request follows from the response ({@code Connection: close}, HTTP/1.0, a body that ends with
- * the connection).
+ * (RFC 9112) as a client that only ever sends {@code POST}s needs to: the head ({@link
+ * ResponseHead}), then a body delimited by {@code Content-Length}, by the chunked transfer coding
+ * or by the end of the connection; interim 1xx responses are skipped. Whether the connection can
+ * carry the next request follows from the response ({@code Connection: close}, HTTP/1.0, a body
+ * that ends with the connection).
+ *
+ * <p>Nothing the server sends is trusted (F18): the head and each chunk-size line are bounded, the
+ * body is consumed without being held (only its start is kept), and every read checks the
+ * response deadline, so a server streaming without end is cut off at {@code writeTimeout}. A final
+ * answer that a server sends before it has read the whole request (a 413 while the body is still
+ * on its way) is read even when the server then closes and the write fails.
  *
  * <p>Not thread-safe: confined to the sender thread.
  */
 final class HttpConnection {
-  /** What a server may send before the body (status line and header fields) at most. */
-  private static final int MAX_HEAD_BYTES = 64 * 1024;
   /** How much of a response body is kept (the start is quoted when a server refuses a batch). */
   private static final int KEPT_BODY_BYTES = 1024;
+  /** A chunk-size line (hex digits and extensions) longer than this is no real server's. */
+  private static final int MAX_CHUNK_LINE_BYTES = 1024;
 
   private final Wire wire;
   private final Ticker ticker;
@@ -36,10 +40,12 @@ final class HttpConnection {
   private ByteBuffer in = ByteBuffer.allocate(8 * 1024).flip();
   private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
   private boolean reusable = true;
+  /** False while reading what a server answered before a failed write: all of it has arrived by then. */
+  private boolean mayWait;
 
-  /** One response: its status, its header fields (names in lower case, the first value of each), and the start of its body. */
+  /** One response: its status, its header fields (names in lower case), and the start of its body. */
   record Response(int status, Map<String, String> headers, byte[] bodyStart) {
-    /** The first value of the field {@code name}, given in lower case; null when absent. */
+    /** The field {@code name}, given in lower case; null when absent. */
     String header(String name) {
       return headers.get(name);
     }
@@ -57,13 +63,44 @@ final class HttpConnection {
 
   /**
    * Writes {@code request} (head and body) and returns its final response, which must be complete
-   * within the response timeout ({@code writeTimeout}) on the ticker. Throws on a reset, an early
-   * end of the connection, a response that is not HTTP/1.x, or the timeout.
+   * within the response timeout ({@code writeTimeout}, from the end of the write) on the ticker.
+   * Throws on a reset, an early end of the connection, a response that is not HTTP/1.x, or the
+   * timeout.
    */
   Response exchange(ByteBuffer request) throws IOException {
-    long deadlineNanos = ticker.nanoTime() + responseTimeout.toNanos();
     reusable = false; // Until a whole response says otherwise.
-    wire.write(request, () -> { });
+    try {
+      wire.write(request, () -> { });
+    } catch (IOException writeFailed) {
+      return earlyRefusal(writeFailed);
+    }
+    mayWait = true;
+    return finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
+  }
+
+  /**
+   * The write failed: a server that refused the request before reading all of it (413, 401) may
+   * have answered, then closed. Its answer came before the reset or the write's timeout, so it is
+   * read without waiting, if it is there. A 2xx cannot be taken for a request the server did not
+   * wholly read, and neither can no answer: the write's failure stands.
+   */
+  private Response earlyRefusal(IOException writeFailed) throws IOException {
+    mayWait = false;
+    Response response;
+    try {
+      response = finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
+    } catch (IOException noAnswer) {
+      writeFailed.addSuppressed(noAnswer);
+      throw writeFailed;
+    }
+    reusable = false;
+    if (response.status() < 300) {
+      throw writeFailed;
+    }
+    return response;
+  }
+
+  private Response finalResponse(long deadlineNanos) throws IOException {
     while (true) {
       Response response = readResponse(deadlineNanos);
       if (response.status() >= 200 || response.status() == 101) {
@@ -95,79 +132,55 @@ final class HttpConnection {
   }
 
   private Response readResponse(long deadlineNanos) throws IOException {
-    String statusLine = readLine(deadlineNanos);
-    if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12 || statusLine.charAt(8) != ' ') {
-      throw new ProtocolException(wire.server() + " answered with no HTTP/1.x status line: " + quote(statusLine));
-    }
-    int status;
-    try {
-      status = Integer.parseInt(statusLine.substring(9, 12));
-    } catch (NumberFormatException e) {
-      throw new ProtocolException(wire.server() + " answered with no status code: " + quote(statusLine));
-    }
-    Map<String, String> headers = new HashMap<>();
+    ResponseHead head = ResponseHead.of(wire.server().toString(), readLine(deadlineNanos, ResponseHead.MAX_BYTES));
     String field;
-    while (!(field = readLine(deadlineNanos)).isEmpty()) {
-      int colon = field.indexOf(':');
-      if (colon <= 0) {
-        throw new ProtocolException(wire.server() + " sent a malformed header field: " + quote(field));
-      }
-      headers.putIfAbsent(field.substring(0, colon).trim().toLowerCase(Locale.ROOT), field.substring(colon + 1).trim());
+    while (!(field = readLine(deadlineNanos, head.bytesLeft())).isEmpty()) {
+      head.add(field);
     }
-    String connection = headers.getOrDefault("connection", "").toLowerCase(Locale.ROOT);
-    boolean keepAlive = statusLine.startsWith("HTTP/1.1") ? !connection.contains("close") : connection.contains("keep-alive");
+    int status = head.status();
     if (status < 200 || status == 204 || status == 304) {
-      reusable = keepAlive;
-      return new Response(status, headers, new byte[0]);
+      reusable = head.keepsConnectionOpen();
+      return new Response(status, head.fields(), new byte[0]);
     }
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
-    String transferEncoding = headers.get("transfer-encoding");
-    String contentLength = headers.get("content-length");
-    if (transferEncoding != null && transferEncoding.toLowerCase(Locale.ROOT).endsWith("chunked")) {
+    boolean keepAlive = head.keepsConnectionOpen();
+    if (head.isChunked()) {
       readChunked(kept, deadlineNanos);
-    } else if (transferEncoding == null && contentLength != null) {
-      readBody(contentLength(contentLength), kept, deadlineNanos);
+    } else if (!head.isCloseDelimited()) {
+      readBody(head.contentLength(), kept, deadlineNanos);
     } else {
       readToEnd(kept, deadlineNanos);
       keepAlive = false;
     }
     reusable = keepAlive;
-    return new Response(status, headers, kept.toByteArray());
-  }
-
-  private long contentLength(String value) throws ProtocolException {
-    try {
-      long length = Long.parseLong(value);
-      if (length >= 0) {
-        return length;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below.
-    }
-    throw new ProtocolException(wire.server() + " sent an invalid Content-Length: " + quote(value));
+    return new Response(status, head.fields(), kept.toByteArray());
   }
 
   private void readChunked(ByteArrayOutputStream kept, long deadlineNanos) throws IOException {
     while (true) {
-      String sizeLine = readLine(deadlineNanos);
+      String sizeLine = readLine(deadlineNanos, MAX_CHUNK_LINE_BYTES);
       int extension = sizeLine.indexOf(';');
+      String digits = (extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim();
       long size;
       try {
-        size = Long.parseLong((extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim(), 16);
+        // At most 15 hex digits: a size that fits a long, and more than any answer of a collector.
+        size = digits.length() > 15 || digits.startsWith("+") || digits.startsWith("-") ? -1 : Long.parseLong(digits, 16);
       } catch (NumberFormatException e) {
-        throw new ProtocolException(wire.server() + " sent a malformed chunk size: " + quote(sizeLine));
+        size = -1;
       }
       if (size < 0) {
-        throw new ProtocolException(wire.server() + " sent a malformed chunk size: " + quote(sizeLine));
+        throw new ProtocolException(wire.server() + " sent a malformed chunk size: " + ResponseHead.quote(sizeLine));
       }
       if (size == 0) {
-        while (!readLine(deadlineNanos).isEmpty()) {
-          // Trailer fields: nothing in them matters here.
+        int trailerLeft = ResponseHead.MAX_BYTES;
+        String trailer;
+        while (!(trailer = readLine(deadlineNanos, trailerLeft)).isEmpty()) {
+          trailerLeft -= trailer.length() + 2; // Trailer fields: nothing in them matters here.
         }
         return;
       }
       readBody(size, kept, deadlineNanos);
-      if (!readLine(deadlineNanos).isEmpty()) {
+      if (!readLine(deadlineNanos, 0).isEmpty()) {
         throw new ProtocolException(wire.server() + " sent a chunk longer than its size");
       }
     }
@@ -203,10 +216,14 @@ final class HttpConnection {
     in.position(in.position() + count);
   }
 
-  /** A line up to LF, without its CR LF, as ISO-8859-1 (RFC 9112 section 2.2). */
-  private String readLine(long deadlineNanos) throws IOException {
+  /**
+   * A line up to LF, without its CR LF, as ISO-8859-1 (RFC 9112 section 2.2); longer than {@code
+   * maxBytes} (line end included) is a protocol error.
+   */
+  private String readLine(long deadlineNanos, int maxBytes) throws IOException {
+    int scanned = 0;
     while (true) {
-      for (int i = in.position(); i < in.limit(); i++) {
+      for (int i = in.position() + scanned; i < in.limit(); i++) {
         if (in.get(i) == '\n') {
           int end = i > in.position() && in.get(i - 1) == '\r' ? i - 1 : i;
           String line = new String(in.array(), in.arrayOffset() + in.position(), end - in.position(),
@@ -215,20 +232,24 @@ final class HttpConnection {
           return line;
         }
       }
-      if (in.remaining() >= MAX_HEAD_BYTES) {
-        throw new ProtocolException(wire.server() + " sent a line longer than " + MAX_HEAD_BYTES + " bytes");
+      scanned = in.remaining();
+      if (scanned >= Math.max(2, maxBytes)) {
+        throw new ProtocolException(wire.server() + " sent a line longer than the " + maxBytes
+            + " bytes left for it");
       }
       fill(deadlineNanos, true);
     }
   }
 
   /**
-   * Reads more into {@link #in}, waiting up to {@code deadlineNanos}. At the end of the stream:
-   * throws when the response is not complete without more ({@code required}), else returns false.
+   * Reads more into {@link #in}, waiting up to {@code deadlineNanos}, which every read checks: a
+   * server that keeps sending does not hold the sender past it. At the end of the stream: throws
+   * when the response is not complete without more ({@code required}), else returns false.
    */
   private boolean fill(long deadlineNanos, boolean required) throws IOException {
     in.compact();
     if (!in.hasRemaining()) {
+      // Only a line still unread fills the buffer, and lines are bounded: this stays near their bound.
       in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
     }
     try {
@@ -240,12 +261,15 @@ final class HttpConnection {
           }
           return false;
         }
-        if (read > 0) {
-          return true;
-        }
         if (deadlineNanos - ticker.nanoTime() <= 0) {
           throw new SocketTimeoutException("no complete response from " + wire.server() + " within "
               + responseTimeout.toMillis() + " ms");
+        }
+        if (read > 0) {
+          return true;
+        }
+        if (!mayWait) {
+          throw new EOFException(wire.server() + " had sent no whole answer");
         }
         wire.acknowledgeQuickly();
         wire.awaitReadable(deadlineNanos);
@@ -253,9 +277,5 @@ final class HttpConnection {
     } finally {
       in.flip();
     }
-  }
-
-  private static String quote(String text) {
-    return "'" + (text.length() > 80 ? text.substring(0, 80) + "..." : text) + "'";
   }
 }

@@ -1,6 +1,7 @@
 package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
+import dev.logfailover.Framing;
 import dev.logfailover.HttpSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -33,6 +35,7 @@ import java.util.zip.GZIPOutputStream;
 final class HttpSession implements Session {
   /** How much of a refusing server's response body the report quotes. */
   private static final int QUOTED_BODY_CHARS = 200;
+  private static final Framer LINES = new Framer(Framing.NEWLINE);
 
   /** Opens another connection to the same server, as the attempt did (name resolved afresh, TLS verified). */
   @FunctionalInterface
@@ -159,32 +162,42 @@ final class HttpSession implements Session {
     return end;
   }
 
+  /**
+   * The request body: {@code lines} frames each event as newline framing does, so a line break
+   * inside an event is written {@code \\n} / {@code \\r} and one event stays one line (F16);
+   * {@code json-array} puts the events, JSON values, between brackets.
+   */
   private byte[] body(Outbox outbox, int from, int end) throws IOException {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
     boolean array = settings.batchFormat() == HttpSettings.BatchFormat.JSON_ARRAY;
+    int capacity = 2;
+    for (int i = from; i < end; i++) {
+      capacity += array ? outbox.recordLength(i) + 1 : LINES.maxFramedLength(outbox.recordLength(i));
+    }
+    ByteBuffer body = ByteBuffer.allocate(capacity);
     if (array) {
-      body.write('[');
+      body.put((byte) '[');
     }
     for (int i = from; i < end; i++) {
       byte[] record = outbox.recordBytes(i);
       int offset = outbox.recordOffset(i);
-      if (array && i > from) {
-        body.write(',');
-      }
-      body.write(record, offset, Framer.withoutTrailingLineSeparator(record, offset, outbox.recordLength(i)));
       if (!array) {
-        body.write('\n');
+        LINES.frame(record, offset, outbox.recordLength(i), body);
+        continue;
       }
+      if (i > from) {
+        body.put((byte) ',');
+      }
+      body.put(record, offset, Framer.withoutTrailingLineSeparator(record, offset, outbox.recordLength(i)));
     }
     if (array) {
-      body.write(']');
+      body.put((byte) ']');
     }
     if (settings.compression() == HttpSettings.Compression.NONE) {
-      return body.toByteArray();
+      return Arrays.copyOf(body.array(), body.position());
     }
-    ByteArrayOutputStream compressed = new ByteArrayOutputStream(body.size() / 4 + 64);
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream(body.position() / 4 + 64);
     try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
-      body.writeTo(gzip);
+      gzip.write(body.array(), 0, body.position());
     }
     return compressed.toByteArray();
   }

@@ -185,6 +185,15 @@ class HttpConnectionTest {
   }
 
   @Test
+  void F16_aLineBreakInsideAnEventIsEscapedInLinesSoOneEventIsOneLineAndNoneCanBeForged() throws Exception {
+    ScriptedServer primary = server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    start(primary, server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    engine.send("at A\n\tat B\r\n{\"forged\":true}\r\n".getBytes(StandardCharsets.UTF_8));
+    Await.until(() -> engine.status().eventsSent() == 1, listener::describe);
+    assertThat(primary.bodies).containsExactly("at A\\n\tat B\\r\\n{\"forged\":true}\n");
+  }
+
+  @Test
   void F16_aServerClosingAnIdleKeepAliveConnectionIsNotFailedTheNextRequestOpensANewOne() throws Exception {
     ScriptedServer primary = server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
     ScriptedServer failover = server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");

@@ -271,7 +271,8 @@ class HttpTransportTest {
     only.status = 503;
     only.retryAfter = "30";
     FakeTicker ticker = new FakeTicker();
-    FailoverConfig config = config(only).build();
+    // Within maxReconnectDelay, which caps a Retry-After (F16).
+    FailoverConfig config = config(only).maxReconnectDelay(Duration.ofMinutes(1)).build();
     engine = new Engine(config, listener, null, ticker, Transports.forConfig(config));
     engine.start();
     engine.send("event 0\n".getBytes(StandardCharsets.UTF_8));
