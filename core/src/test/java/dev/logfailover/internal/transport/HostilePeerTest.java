@@ -1,0 +1,225 @@
+package dev.logfailover.internal.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.logfailover.FailoverConfig;
+import dev.logfailover.TlsOptions;
+import dev.logfailover.Transport;
+import dev.logfailover.internal.sender.Engine;
+import dev.logfailover.testing.Await;
+import dev.logfailover.testing.RecordingFailoverListener;
+import dev.logfailover.testing.ScriptedPeer;
+import dev.logfailover.testing.TestCertificates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * F18 against collectors that mean harm: scripted peers ({@link ScriptedPeer}) stream without end,
+ * lie about lengths, answer early or close at once, and the sender must stay within its bounds and
+ * deadlines, fail that server over, and keep sending. This class runs in a JVM of 128 MiB (the
+ * core module's pom), so an unbounded buffer fails it with an OutOfMemoryError.
+ */
+class HostilePeerTest {
+  private static final Duration WRITE_TIMEOUT = Duration.ofMillis(500);
+  /**
+   * A hostile stream goes on until the client leaves, or this long at most: bytes keep coming long
+   * after the deadline, and far more of them than the heap this test runs in (64 MiB take a
+   * quarter of a second on loopback).
+   */
+  private static final Duration STREAM_TIME = Duration.ofSeconds(20);
+  private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+  private final RecordingFailoverListener listener = new RecordingFailoverListener();
+  private final List<ScriptedPeer> peers = new ArrayList<>();
+  private Engine engine;
+
+  @AfterEach
+  void tearDown() throws IOException {
+    if (engine != null) {
+      engine.stop();
+    }
+    for (ScriptedPeer peer : peers) {
+      peer.close();
+    }
+  }
+
+  private ScriptedPeer peer(ScriptedPeer peer) {
+    peers.add(peer);
+    return peer;
+  }
+
+  private ScriptedPeer goodHttp() throws IOException {
+    return peer(ScriptedPeer.plain(conversation -> {
+      while (conversation.readHttpRequest()) {
+        conversation.send(OK);
+      }
+    }));
+  }
+
+  private ScriptedPeer goodRelp() throws IOException {
+    return peer(ScriptedPeer.plain(conversation -> {
+      conversation.acceptRelpOpen();
+      String frame;
+      while ((frame = conversation.readRelpFrame()) != null) {
+        conversation.send(frame.substring(0, frame.indexOf(' ')) + " rsp 6 200 OK\n");
+      }
+    }));
+  }
+
+  private FailoverConfig.Builder config(Transport transport, ScriptedPeer primary, ScriptedPeer failover) {
+    return FailoverConfig.builder().transport(transport).host("127.0.0.1").port(primary.port())
+        .addFailoverServer("127.0.0.1:" + failover.port()).writeTimeout(WRITE_TIMEOUT)
+        .reconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(300));
+  }
+
+  private void start(FailoverConfig config) {
+    engine = Engine.create(config, "hostile", listener);
+    engine.start();
+  }
+
+  private void send(String event) {
+    engine.send((event + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Streams {@code unit} again and again until the client goes away, for {@link #STREAM_TIME} at most. */
+  private static void streamForever(ScriptedPeer.Conversation conversation, String unit) throws IOException {
+    byte[] many = unit.repeat(Math.max(1, 8192 / unit.length())).getBytes(StandardCharsets.ISO_8859_1);
+    long end = System.nanoTime() + STREAM_TIME.toNanos();
+    while (System.nanoTime() - end < 0) {
+      conversation.send(many);
+    }
+  }
+
+  /** Ways an HTTP answer can go on without end while bytes keep coming. */
+  enum EndlessAnswer {
+    HEADER_FIELDS("HTTP/1.1 200 OK\r\n", "X-Hn: v\r\n"),
+    CHUNKED_BODY("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "10\r\n0123456789abcdef\r\n"),
+    LYING_CONTENT_LENGTH("HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n", "0123456789"),
+    CLOSE_DELIMITED_BODY("HTTP/1.0 200 OK\r\n\r\n", "0123456789"),
+    INTERIM_RESPONSES("", "HTTP/1.1 100 Continue\r\n\r\n"),
+    ONE_LONG_LINE("HTTP/1.1 200 OK\r\nX-Long: ", "vvvvvvvv");
+
+    final String start;
+    final String repeated;
+
+    EndlessAnswer(String start, String repeated) {
+      this.start = start;
+      this.repeated = repeated;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(EndlessAnswer.class)
+  void anHttpAnswerWithoutEndFailsTheServerWithinWriteTimeoutAndSendingGoesOn(EndlessAnswer answer) throws Exception {
+    ScriptedPeer primary = peer(ScriptedPeer.plain(conversation -> {
+      conversation.readHttpRequest();
+      conversation.send(answer.start);
+      streamForever(conversation, answer.repeated);
+    }));
+    ScriptedPeer failover = goodHttp();
+    start(config(Transport.HTTP, primary, failover).build());
+    long startedAt = System.nanoTime();
+    send("event 0");
+    Await.until(Duration.ofSeconds(10), () -> failover.received.size() == 1, listener::describe);
+    assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).as("the server was cut off at its deadline")
+        .isLessThan(WRITE_TIMEOUT.plusSeconds(1));
+    assertThat(listener.events()).anyMatch(event -> event.startsWith("connectionLost 127.0.0.1:" + primary.port()));
+    send("event 1");
+    Await.until(() -> failover.received.size() == 2, listener::describe);
+    assertThat(failover.received).containsExactly("event 0\n", "event 1\n");
+  }
+
+  @Test
+  void anEndlessRelpDataLengthFailsTheServerWithinWriteTimeoutAndSendingGoesOn() throws Exception {
+    ScriptedPeer primary = peer(ScriptedPeer.plain(conversation -> {
+      conversation.acceptRelpOpen();
+      String frame = conversation.readRelpFrame();
+      conversation.send(frame.substring(0, frame.indexOf(' ')) + " rsp ");
+      streamForever(conversation, "0");
+    }));
+    ScriptedPeer failover = goodRelp();
+    start(config(Transport.RELP, primary, failover).build());
+    long startedAt = System.nanoTime();
+    send("event 0");
+    Await.until(Duration.ofSeconds(10), () -> failover.received.size() == 1, listener::describe);
+    assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(WRITE_TIMEOUT.plusSeconds(1));
+    assertThat(listener.events()).contains("connectionLost 127.0.0.1:" + primary.port() + " ProtocolException");
+    send("event 1");
+    Await.until(() -> failover.received.size() == 2, listener::describe);
+  }
+
+  @Test
+  void anHttpsAnswerFollowedAtOnceByACloseIsReadWholeNeverResent() throws Exception {
+    int requests = Integer.getInteger("logfailover.hostile.requests", 1000);
+    TestCertificates.Authority authority = TestCertificates.newAuthority("hostile CA");
+    SSLContext serverContext = TestCertificates.context(authority.issue("127.0.0.1", "127.0.0.1"), authority);
+    ScriptedPeer primary = peer(ScriptedPeer.tls(serverContext, conversation -> {
+      if (conversation.readHttpRequest()) {
+        conversation.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+      }
+    }));
+    ScriptedPeer failover = goodHttp();
+    FailoverConfig.Builder config = config(Transport.HTTPS, primary, failover)
+        .tls(TlsOptions.builder(TestCertificates.context(null, authority)).build());
+    config.http().maxBatchEvents(1);
+    start(config.build());
+    for (int event = 0; event < requests; event++) {
+      send("event " + event);
+    }
+    Await.until(Duration.ofSeconds(60), () -> engine.status().eventsSent() == requests, listener::describe);
+    assertThat(primary.received).hasSize(requests);
+    assertThat(engine.status().resent()).isZero();
+    assertThat(engine.status().failovers()).isZero();
+    assertThat(failover.received).isEmpty();
+  }
+
+  @Test
+  void aRefusalSentBeforeTheBodyIsReadIsARejectionNotAFailover() throws Exception {
+    ScriptedPeer primary = peer(ScriptedPeer.plain(conversation -> {
+      if (conversation.readHttpHead() != null) {
+        conversation.send("HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 8\r\n\r\ntoo big!");
+      } // Closing with the body unread: the kernel resets the connection under the client's write.
+    }));
+    ScriptedPeer failover = goodHttp();
+    FailoverConfig.Builder config = config(Transport.HTTP, primary, failover).maxRecordSize(16 * 1024 * 1024);
+    config.http().maxBatchBytes(16 * 1024 * 1024);
+    start(config.build());
+    byte[] large = new byte[8 * 1024 * 1024];
+    Arrays.fill(large, (byte) 'x');
+    engine.send(large);
+    Await.until(Duration.ofSeconds(10), () -> engine.status().rejected() == 1, listener::describe);
+    assertThat(listener.events()).noneMatch(event -> event.startsWith("connectionLost"));
+    assertThat(listener.events()).anyMatch(event -> event.contains("HTTP 413") && event.contains("too big!"));
+    assertThat(failover.received).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"31536000", "9223372036854775807"})
+  void aRetryAfterBeyondMaxReconnectDelayRestsALoneServerOnlyThatLong(String retryAfter) throws Exception {
+    AtomicInteger answered = new AtomicInteger();
+    ScriptedPeer only = peer(ScriptedPeer.plain(conversation -> {
+      while (conversation.readHttpRequest()) {
+        conversation.send(answered.getAndIncrement() > 0 ? OK
+            : "HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + retryAfter + "\r\nContent-Length: 0\r\n\r\n");
+      }
+    }));
+    start(FailoverConfig.builder().transport(Transport.HTTP).host("127.0.0.1").port(only.port())
+        .writeTimeout(WRITE_TIMEOUT).reconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(300))
+        .build());
+    send("event 0");
+    Await.until(Duration.ofSeconds(5), () -> engine.status().eventsSent() == 1, listener::describe);
+    assertThat(only.received).containsExactly("event 0\n", "event 0\n");
+    assertThat(engine.status().eventsDropped()).isZero();
+  }
+}
