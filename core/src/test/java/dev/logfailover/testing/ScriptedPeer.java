@@ -34,6 +34,8 @@ public final class ScriptedPeer implements AutoCloseable {
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   /** The bodies of the HTTP requests or the data of the RELP {@code syslog} frames read, in order. */
   public final List<String> received = new CopyOnWriteArrayList<>();
+  /** The heads of the HTTP requests read whole, in order. */
+  public final List<String> heads = new CopyOnWriteArrayList<>();
   public final AtomicInteger connections = new AtomicInteger();
 
   private ScriptedPeer(ServerSocket listener, Script script) throws IOException {
@@ -80,12 +82,17 @@ public final class ScriptedPeer implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws IOException {
-    listener.close();
+  /** Closes every connection (FIN), as a server's idle timeout does, and goes on listening. */
+  public void closeConnections() throws IOException {
     for (Socket socket : accepted) {
       socket.close();
     }
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    closeConnections();
   }
 
   /** One connection, as a script sees it. */
@@ -127,6 +134,7 @@ public final class ScriptedPeer implements AutoCloseable {
           length = Integer.parseInt(line.substring("content-length:".length()).trim());
         }
       }
+      heads.add(head);
       received.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
       return true;
     }

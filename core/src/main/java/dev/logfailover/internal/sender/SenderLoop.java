@@ -182,6 +182,10 @@ final class SenderLoop implements Runnable {
       if (released > 0) {
         listener.eventsSent(released);
       }
+      int writtenAgain = outbox.takeWrittenAgainCount();
+      if (writtenAgain > 0) {
+        listener.eventsResent(writtenAgain);
+      }
       for (Outbox.Rejection rejection : outbox.takeRejections()) {
         drops.reject(rejection.count(), rejection.reason(), listener);
         released += rejection.count();

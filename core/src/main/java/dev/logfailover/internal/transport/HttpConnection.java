@@ -2,12 +2,9 @@ package dev.logfailover.internal.transport;
 
 import dev.logfailover.internal.concurrent.Ticker;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,20 +25,19 @@ import java.util.Map;
  * <p>Not thread-safe: confined to the sender thread.
  */
 final class HttpConnection {
-  /** How much of a response body is kept (the start is quoted when a server refuses a batch). */
-  private static final int KEPT_BODY_BYTES = 1024;
   /** A chunk-size line (hex digits and extensions) longer than this is no real server's. */
   private static final int MAX_CHUNK_LINE_BYTES = 1024;
+  /** 1xx answers before the final one: servers send one (100 Continue, 103 Early Hints), rarely two. */
+  private static final int MAX_INTERIM_RESPONSES = 16;
 
   private final Wire wire;
   private final Ticker ticker;
   private final Duration responseTimeout;
-  /** Received and not yet parsed: read mode, between position and limit. */
-  private ByteBuffer in = ByteBuffer.allocate(8 * 1024).flip();
+  private final HttpInput input;
   private final ByteBuffer idleProbe = ByteBuffer.allocate(1);
   private boolean reusable = true;
-  /** False while reading what a server answered before a failed write: all of it has arrived by then. */
-  private boolean mayWait;
+  /** Final responses read whole on this connection. */
+  private int responses;
 
   /** One response: its status, its header fields (names in lower case), and the start of its body. */
   record Response(int status, Map<String, String> headers, byte[] bodyStart) {
@@ -55,6 +51,7 @@ final class HttpConnection {
     this.wire = wire;
     this.ticker = ticker;
     this.responseTimeout = responseTimeout;
+    this.input = new HttpInput(wire, ticker, responseTimeout);
   }
 
   Wire wire() {
@@ -69,12 +66,13 @@ final class HttpConnection {
    */
   Response exchange(ByteBuffer request) throws IOException {
     reusable = false; // Until a whole response says otherwise.
+    input.newRequest();
     try {
       wire.write(request, () -> { });
     } catch (IOException writeFailed) {
       return earlyRefusal(writeFailed);
     }
-    mayWait = true;
+    input.expectAnswer(true);
     return finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
   }
 
@@ -85,7 +83,7 @@ final class HttpConnection {
    * wholly read, and neither can no answer: the write's failure stands.
    */
   private Response earlyRefusal(IOException writeFailed) throws IOException {
-    mayWait = false;
+    input.expectAnswer(false);
     Response response;
     try {
       response = finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
@@ -101,12 +99,26 @@ final class HttpConnection {
   }
 
   private Response finalResponse(long deadlineNanos) throws IOException {
-    while (true) {
+    for (int interim = 0; ; interim++) {
+      if (interim > MAX_INTERIM_RESPONSES) {
+        throw new ProtocolException(wire.server() + " sent more than " + MAX_INTERIM_RESPONSES + " interim responses");
+      }
       Response response = readResponse(deadlineNanos);
       if (response.status() >= 200 || response.status() == 101) {
+        responses++;
         return response;
       }
     }
+  }
+
+  /**
+   * Whether the last exchange failed the way a kept-alive connection the server closed meanwhile
+   * fails: the connection had carried a request before, and not a byte of an answer came. The
+   * server closed it idle, before our request reached it (RFC 9112 9.3.1: such a request may be
+   * retried on a new connection).
+   */
+  boolean failedAsClosedWhileIdle() {
+    return responses > 0 && !input.answerStarted();
   }
 
   /**
@@ -116,7 +128,7 @@ final class HttpConnection {
    * waiting.
    */
   boolean isReusable() {
-    if (!reusable || in.hasRemaining()) {
+    if (!reusable || input.hasUnparsed()) {
       return false;
     }
     idleProbe.clear();
@@ -132,9 +144,9 @@ final class HttpConnection {
   }
 
   private Response readResponse(long deadlineNanos) throws IOException {
-    ResponseHead head = ResponseHead.of(wire.server().toString(), readLine(deadlineNanos, ResponseHead.MAX_BYTES));
+    ResponseHead head = ResponseHead.of(wire.server().toString(), input.readLine(deadlineNanos, ResponseHead.MAX_BYTES));
     String field;
-    while (!(field = readLine(deadlineNanos, head.bytesLeft())).isEmpty()) {
+    while (!(field = input.readLine(deadlineNanos, head.bytesLeft())).isEmpty()) {
       head.add(field);
     }
     int status = head.status();
@@ -147,9 +159,9 @@ final class HttpConnection {
     if (head.isChunked()) {
       readChunked(kept, deadlineNanos);
     } else if (!head.isCloseDelimited()) {
-      readBody(head.contentLength(), kept, deadlineNanos);
+      input.readBody(head.contentLength(), kept, deadlineNanos);
     } else {
-      readToEnd(kept, deadlineNanos);
+      input.readToEnd(kept, deadlineNanos);
       keepAlive = false;
     }
     reusable = keepAlive;
@@ -158,7 +170,7 @@ final class HttpConnection {
 
   private void readChunked(ByteArrayOutputStream kept, long deadlineNanos) throws IOException {
     while (true) {
-      String sizeLine = readLine(deadlineNanos, MAX_CHUNK_LINE_BYTES);
+      String sizeLine = input.readLine(deadlineNanos, MAX_CHUNK_LINE_BYTES);
       int extension = sizeLine.indexOf(';');
       String digits = (extension < 0 ? sizeLine : sizeLine.substring(0, extension)).trim();
       long size;
@@ -172,110 +184,25 @@ final class HttpConnection {
         throw new ProtocolException(wire.server() + " sent a malformed chunk size: " + ResponseHead.quote(sizeLine));
       }
       if (size == 0) {
-        int trailerLeft = ResponseHead.MAX_BYTES;
-        String trailer;
-        while (!(trailer = readLine(deadlineNanos, trailerLeft)).isEmpty()) {
-          trailerLeft -= trailer.length() + 2; // Trailer fields: nothing in them matters here.
-        }
+        readTrailer(deadlineNanos);
         return;
       }
-      readBody(size, kept, deadlineNanos);
-      if (!readLine(deadlineNanos, 0).isEmpty()) {
+      input.readBody(size, kept, deadlineNanos);
+      if (!input.readLine(deadlineNanos, 0).isEmpty()) {
         throw new ProtocolException(wire.server() + " sent a chunk longer than its size");
       }
     }
   }
 
-  /** Consumes {@code length} bytes of body, keeping the first {@link #KEPT_BODY_BYTES} of the whole body. */
-  private void readBody(long length, ByteArrayOutputStream kept, long deadlineNanos) throws IOException {
-    long left = length;
-    while (left > 0) {
-      if (!in.hasRemaining()) {
-        fill(deadlineNanos, true);
+  /** Reads the trailer fields (nothing in them matters here), bounded as a head is. */
+  private void readTrailer(long deadlineNanos) throws IOException {
+    int left = ResponseHead.MAX_BYTES;
+    String trailer;
+    while (!(trailer = input.readLine(deadlineNanos, left)).isEmpty()) {
+      left -= trailer.length() + 2;
+      if (left < 0) {
+        throw new ProtocolException(wire.server() + " sent a trailer longer than " + ResponseHead.MAX_BYTES + " bytes");
       }
-      int take = (int) Math.min(left, in.remaining());
-      keep(kept, take);
-      left -= take;
-    }
-  }
-
-  private void readToEnd(ByteArrayOutputStream kept, long deadlineNanos) throws IOException {
-    while (true) {
-      keep(kept, in.remaining());
-      if (!fill(deadlineNanos, false)) {
-        return;
-      }
-    }
-  }
-
-  private void keep(ByteArrayOutputStream kept, int count) {
-    int keep = Math.min(count, KEPT_BODY_BYTES - kept.size());
-    if (keep > 0) {
-      kept.write(in.array(), in.arrayOffset() + in.position(), keep);
-    }
-    in.position(in.position() + count);
-  }
-
-  /**
-   * A line up to LF, without its CR LF, as ISO-8859-1 (RFC 9112 section 2.2); longer than {@code
-   * maxBytes} (line end included) is a protocol error.
-   */
-  private String readLine(long deadlineNanos, int maxBytes) throws IOException {
-    int scanned = 0;
-    while (true) {
-      for (int i = in.position() + scanned; i < in.limit(); i++) {
-        if (in.get(i) == '\n') {
-          int end = i > in.position() && in.get(i - 1) == '\r' ? i - 1 : i;
-          String line = new String(in.array(), in.arrayOffset() + in.position(), end - in.position(),
-              StandardCharsets.ISO_8859_1);
-          in.position(i + 1);
-          return line;
-        }
-      }
-      scanned = in.remaining();
-      if (scanned >= Math.max(2, maxBytes)) {
-        throw new ProtocolException(wire.server() + " sent a line longer than the " + maxBytes
-            + " bytes left for it");
-      }
-      fill(deadlineNanos, true);
-    }
-  }
-
-  /**
-   * Reads more into {@link #in}, waiting up to {@code deadlineNanos}, which every read checks: a
-   * server that keeps sending does not hold the sender past it. At the end of the stream: throws
-   * when the response is not complete without more ({@code required}), else returns false.
-   */
-  private boolean fill(long deadlineNanos, boolean required) throws IOException {
-    in.compact();
-    if (!in.hasRemaining()) {
-      // Only a line still unread fills the buffer, and lines are bounded: this stays near their bound.
-      in = ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
-    }
-    try {
-      while (true) {
-        int read = wire.readNow(in);
-        if (read < 0) {
-          if (required) {
-            throw new EOFException(wire.server() + " closed the connection before the end of its response");
-          }
-          return false;
-        }
-        if (deadlineNanos - ticker.nanoTime() <= 0) {
-          throw new SocketTimeoutException("no complete response from " + wire.server() + " within "
-              + responseTimeout.toMillis() + " ms");
-        }
-        if (read > 0) {
-          return true;
-        }
-        if (!mayWait) {
-          throw new EOFException(wire.server() + " had sent no whole answer");
-        }
-        wire.acknowledgeQuickly();
-        wire.awaitReadable(deadlineNanos);
-      }
-    } finally {
-      in.flip();
     }
   }
 }

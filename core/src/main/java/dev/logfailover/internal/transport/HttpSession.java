@@ -5,6 +5,7 @@ import dev.logfailover.Framing;
 import dev.logfailover.HttpSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,8 @@ final class HttpSession implements Session {
   /** How much of a refusing server's response body the report quotes. */
   private static final int QUOTED_BODY_CHARS = 200;
   private static final Framer LINES = new Framer(Framing.NEWLINE);
+  /** The largest array the JVM allocates; a body that would not fit fails its request instead. */
+  private static final int MAX_BODY_ARRAY = Integer.MAX_VALUE - 8;
 
   /** Opens another connection to the same server, as the attempt did (name resolved afresh, TLS verified). */
   @FunctionalInterface
@@ -93,7 +96,8 @@ final class HttpSession implements Session {
       lingerForMore(outbox, from);
       int end = batchEnd(outbox, from);
       byte[] body = body(outbox, from, end);
-      HttpConnection.Response response = exchange(body, () -> outbox.markWritten(end));
+      HttpConnection.Response response =
+          exchange(body, () -> outbox.markWritten(end), () -> outbox.writtenAgain(end));
       int status = response.status();
       if (status >= 200 && status < 300) {
         outbox.release(end);
@@ -169,11 +173,12 @@ final class HttpSession implements Session {
    */
   private byte[] body(Outbox outbox, int from, int end) throws IOException {
     boolean array = settings.batchFormat() == HttpSettings.BatchFormat.JSON_ARRAY;
-    int capacity = 2;
+    long capacity = 2;
     for (int i = from; i < end; i++) {
-      capacity += array ? outbox.recordLength(i) + 1 : LINES.maxFramedLength(outbox.recordLength(i));
+      // Each line break may double in escaping: room for the worst, unless that is more than an array holds.
+      capacity += array ? outbox.recordLength(i) + 1L : 2L * outbox.recordLength(i) + 1;
     }
-    ByteBuffer body = ByteBuffer.allocate(capacity);
+    ByteBuffer body = ByteBuffer.allocate((int) Math.min(capacity, MAX_BODY_ARRAY));
     if (array) {
       body.put((byte) '[');
     }
@@ -206,9 +211,11 @@ final class HttpSession implements Session {
    * Sends one request, on a new connection to the same server if the last one ended, and reads its
    * whole response within writeTimeout on the engine's clock. {@code onWriting} runs once the
    * request is about to be written: from then on the server may take the batch even if its
-   * answer is lost, so a failure counts it as resent.
+   * answer is lost, so a failure counts it as resent. {@code onWritingAgain} runs before the same
+   * request goes again on a new connection (its events count as resent too).
    */
-  private HttpConnection.Response exchange(byte[] body, Runnable onWriting) throws IOException {
+  private HttpConnection.Response exchange(byte[] body, Runnable onWriting, Runnable onWritingAgain)
+      throws IOException {
     if (connection != null && !connection.isReusable()) {
       connection.close();
       connection = null;
@@ -220,7 +227,22 @@ final class HttpSession implements Session {
     ByteBuffer request = ByteBuffer.allocate(headStart.length + length.length + body.length)
         .put(headStart).put(length).put(body).flip();
     onWriting.run();
-    return connection.exchange(request);
+    try {
+      return connection.exchange(request);
+    } catch (IOException closedWhileIdle) {
+      boolean timedOut = closedWhileIdle instanceof InterruptedIOException
+          || closedWhileIdle instanceof Wire.WriteTimeoutException;
+      if (timedOut || !connection.failedAsClosedWhileIdle()) {
+        throw closedWhileIdle; // A server that takes no bytes or gives no answer in time is failing.
+      }
+      // The server closed the kept-alive connection as the request went out (its idle timeout):
+      // once more on a new connection, as OkHttp does, rather than failing a server that is fine.
+      connection.close();
+      connection = null;
+      connection = reconnect.open(server);
+      onWritingAgain.run();
+      return connection.exchange(request.rewind());
+    }
   }
 
   private static String quote(byte[] body) {

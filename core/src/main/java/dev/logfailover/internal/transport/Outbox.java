@@ -36,6 +36,10 @@ public final class Outbox {
   private int written;
   private int released;
   private int releasedSinceLastTake;
+  /** The record a server refused once ({@link #refuseOldest}), or -1. */
+  private int refusedOnce = -1;
+  /** Records written again on the same server since the previous take ({@link #writtenAgain}). */
+  private int writtenAgainSinceLastTake;
   /** Where the current batch came from, for {@link #topUp()}. */
   private RecordSource source;
   /** Batches a server refused as bad requests since the previous take, with why (F16). */
@@ -80,6 +84,7 @@ public final class Outbox {
     }
     this.source = source;
     size = written = released = 0;
+    refusedOnce = -1;
     arenaUsed = 0;
     if (arena.length > RETAINED_ARENA_BYTES) {
       arena = new byte[INITIAL_ARENA_BYTES]; // a batch of large records does not hold its memory for good
@@ -175,6 +180,38 @@ public final class Outbox {
       released = bounded;
       written = Math.max(written, released);
     }
+  }
+
+  /**
+   * A server refused the oldest unreleased record by itself (a RELP {@code rsp} other than 200):
+   * the first time, this returns false and the server is failed, so the record goes to the next
+   * one (F2); refused again, by whichever server, the record is rejected (counted, with {@code
+   * reason}), returns true, and the session goes on. A record no server takes is not resent for
+   * ever.
+   */
+  public boolean refuseOldest(String reason) {
+    if (refusedOnce == released) {
+      refusedOnce = -1;
+      reject(released + 1, reason);
+      return true;
+    }
+    refusedOnce = released;
+    return false;
+  }
+
+  /**
+   * Records from the first unreleased one up to {@code end} go again on the same server (a request
+   * retried on a fresh connection): the server may have had them, so they count as resent.
+   */
+  public void writtenAgain(int end) {
+    writtenAgainSinceLastTake += Math.max(0, Math.min(end, size) - released);
+  }
+
+  /** How many records were written again since the previous call (for the resent counter). */
+  public int takeWrittenAgainCount() {
+    int taken = writtenAgainSinceLastTake;
+    writtenAgainSinceLastTake = 0;
+    return taken;
   }
 
   /** The rejections since the previous call (for the rejected counter and its report). */

@@ -190,7 +190,10 @@ public final class RelpTransport implements SessionFactory {
       outbox.markWritten(next);
     }
 
-    /** Releases each event whose {@code rsp 200} arrived; any other answer fails the server. */
+    /**
+     * Releases each event whose {@code rsp 200} arrived. A refusal fails the server the first time
+     * and rejects the event the second ({@link Outbox#refuseOldest}); any other answer fails it.
+     */
     private void readAcknowledgements(Outbox outbox) throws IOException {
       reader.readFrom(wire);
       while (reader.next()) {
@@ -202,7 +205,13 @@ public final class RelpTransport implements SessionFactory {
           throw new ProtocolException(wire.server() + " sent an unexpected RELP frame: " + describeFrame());
         }
         if (reader.status() != 200) {
-          throw new IOException(wire.server() + " refused event " + reader.txnr() + ": " + reader.text());
+          String text = reader.text();
+          String refusal = wire.server() + " refused event " + reader.txnr() + ": "
+              + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+          if (!outbox.refuseOldest(refusal)) {
+            throw new IOException(refusal);
+          }
+          continue; // Refused twice: rejected and counted; the next answers are the next events'.
         }
         outbox.release(oldest + 1);
       }

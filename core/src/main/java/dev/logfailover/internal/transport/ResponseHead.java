@@ -44,8 +44,11 @@ final class ResponseHead {
     if (!shaped || !isDigits(statusLine, 9, 12)) {
       throw new ProtocolException(server + " answered with no HTTP/1.x status line: " + quote(statusLine));
     }
-    return new ResponseHead(server, Integer.parseInt(statusLine.substring(9, 12)), statusLine.charAt(7) != '0',
-        MAX_BYTES - statusLine.length() - 2);
+    int status = Integer.parseInt(statusLine.substring(9, 12));
+    if (status < 100) {
+      throw new ProtocolException(server + " answered with no HTTP status code: " + quote(statusLine));
+    }
+    return new ResponseHead(server, status, statusLine.charAt(7) != '0', MAX_BYTES - statusLine.length() - 2);
   }
 
   /** How many more bytes the head may take, line ends included: the longest next line. */

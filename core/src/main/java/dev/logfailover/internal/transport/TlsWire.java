@@ -28,6 +28,11 @@ import javax.net.ssl.SSLException;
  */
 public final class TlsWire implements Wire {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  /**
+   * How many reads one {@link #readNow} makes while they bring no plaintext: enough for the
+   * post-handshake messages a server sends first, and a bound on a server that sends nothing else.
+   */
+  private static final int MAX_READS_FOR_PLAINTEXT = 8;
 
   private final PlainWire plain;
   private final SSLEngine engine;
@@ -189,9 +194,16 @@ public final class TlsWire implements Wire {
    */
   @Override
   public int readNow(ByteBuffer into) throws IOException {
-    if (!inputEnded) {
-      inputEnded = plain.readNow(netIn) < 0;
+    // Only an empty appIn takes more: what a server streams waits in the kernel, not in our heap.
+    // A read that brought no plaintext (a session ticket before the answer) reads on, so that 0
+    // means the socket had nothing more: a caller may take that as "all of the answer is here".
+    for (int reads = 0; appIn.position() == 0 && !inputEnded && reads < MAX_READS_FOR_PLAINTEXT; reads++) {
+      int read = plain.readNow(netIn);
+      inputEnded = read < 0;
       unwrapWhatArrived();
+      if (read <= 0) {
+        break;
+      }
     }
     if (appIn.position() == 0) {
       return inputEnded ? -1 : 0;

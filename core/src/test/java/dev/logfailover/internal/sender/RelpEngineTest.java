@@ -88,6 +88,22 @@ class RelpEngineTest extends EngineBehaviourTest {
   }
 
   @Test
+  void F15_anEventRefusedByTwoServersInARowIsRejectedAndCountedAndTheNextEventsGoOn() throws Exception {
+    relp = SenderFixture.relp(2);
+    relp.server(0).relpAnswer(Answer.REFUSE);
+    relp.server(1).relpAnswer(Answer.REFUSE);
+    relp.start(relp.config().build());
+    relp.sendEvents(1);
+    Await.until(() -> relp.sender.status().rejected() == 1, relp.listener::describe);
+    relp.server(0).relpAnswer(Answer.ACKNOWLEDGE);
+    relp.server(1).relpAnswer(Answer.ACKNOWLEDGE);
+    relp.sendEvents(2);
+    relp.awaitSent(2);
+    assertThat(relp.listener.describe()).contains("eventsRejected 1", "refused event");
+    assertThat(relp.sender.status().eventsDropped()).isZero();
+  }
+
+  @Test
   void F14_aRefusedEventFailsOverAndGoesToTheNextServer() throws Exception {
     relp = SenderFixture.relp(2);
     relp.server(0).relpAnswer(Answer.REFUSE);

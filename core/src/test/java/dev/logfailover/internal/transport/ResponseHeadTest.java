@@ -27,6 +27,12 @@ class ResponseHeadTest {
   }
 
   @Test
+  void aStatusCodeBelow100IsNoHttpStatus() {
+    assertThatThrownBy(() -> ResponseHead.of("collector:80", "HTTP/1.1 099 Odd")).isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("no HTTP status code");
+  }
+
+  @Test
   void aStatusLineMayOmitItsReason() throws ProtocolException {
     assertThat(head("HTTP/1.1 204").status()).isEqualTo(204);
   }
