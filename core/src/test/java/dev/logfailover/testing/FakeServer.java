@@ -59,17 +59,20 @@ public final class FakeServer implements AutoCloseable {
   private final boolean needClientAuth;
   /** Null unless this server speaks RELP instead of reading framed records. */
   private final RelpConversation.Script relp;
+  /** This server speaks HTTP instead of reading framed records. */
+  private final boolean http;
 
   private FakeServer(String name, Framing framing, InetAddress address, int port, SSLContext tls,
       boolean needClientAuth) throws IOException {
-    this(name, framing, null, address, port, tls, needClientAuth);
+    this(name, framing, null, false, address, port, tls, needClientAuth);
   }
 
-  private FakeServer(String name, Framing framing, RelpConversation.Script relp, InetAddress address, int port,
-      SSLContext tls, boolean needClientAuth) throws IOException {
+  private FakeServer(String name, Framing framing, RelpConversation.Script relp, boolean http, InetAddress address,
+      int port, SSLContext tls, boolean needClientAuth) throws IOException {
     this.name = name;
     this.framing = framing;
     this.relp = relp;
+    this.http = http;
     this.address = address;
     this.tls = tls;
     this.needClientAuth = needClientAuth;
@@ -135,14 +138,22 @@ public final class FakeServer implements AutoCloseable {
    * speaks RELP inside TLS.
    */
   public static FakeServer startRelp(String name, SSLContext context, boolean needClientAuth) throws IOException {
-    return new FakeServer(name, null, new RelpConversation.Script(), InetAddress.getLoopbackAddress(), 0, context,
-        needClientAuth);
+    return new FakeServer(name, null, new RelpConversation.Script(), false, InetAddress.getLoopbackAddress(), 0,
+        context, needClientAuth);
   }
 
   /** A plain RELP server on the given loopback address and port (0: a free one). */
   public static FakeServer startRelp(String name, String loopbackAddress, int port) throws IOException {
-    return new FakeServer(name, null, new RelpConversation.Script(), InetAddress.getByName(loopbackAddress), port,
-        null, false);
+    return new FakeServer(name, null, new RelpConversation.Script(), false, InetAddress.getByName(loopbackAddress),
+        port, null, false);
+  }
+
+  /**
+   * Starts an HTTP collector on 127.0.0.1: it records every line of every request's body and
+   * answers 200 once the body is read; with a TLS {@code context} it speaks https.
+   */
+  public static FakeServer startHttp(String name, SSLContext context) throws IOException {
+    return new FakeServer(name, null, null, true, InetAddress.getLoopbackAddress(), 0, context, false);
   }
 
   /** How this RELP server answers {@code syslog} commands from now on. */
@@ -288,9 +299,24 @@ public final class FakeServer implements AutoCloseable {
     } catch (IOException e) {
       return;
     }
+    if (http) {
+      try {
+        HttpConversation.serve(new Gated(socket.getInputStream()), socket.getOutputStream(), record -> {
+          synchronized (this) {
+            records.add(record);
+            accepted.records++;
+          }
+        });
+        closeQuietly(socket);
+      } catch (IOException e) {
+        // Reset or closed by the test: the connection simply ends.
+      }
+      return;
+    }
     if (relp != null) {
       try {
-        boolean closed = RelpConversation.serve(socket.getInputStream(), socket.getOutputStream(), relp, record -> {
+        InputStream in = new Gated(socket.getInputStream());
+        boolean closed = RelpConversation.serve(in, socket.getOutputStream(), relp, record -> {
           synchronized (this) {
             records.add(record);
             accepted.records++;
