@@ -26,6 +26,10 @@ final class Binaries {
     return require("syslog-ng", find("syslog-ng"), "apt-get install -y syslog-ng-core");
   }
 
+  static Path nginx() {
+    return require("nginx", find("nginx"), "apt-get install -y nginx");
+  }
+
   static Rsyslog rsyslog() {
     Optional<Path> installed = find("rsyslogd");
     if (installed.isPresent()) {
