@@ -301,7 +301,8 @@ public final class FakeServer implements AutoCloseable {
     }
     if (http) {
       try {
-        HttpConversation.serve(new Gated(socket.getInputStream()), socket.getOutputStream(), record -> {
+        InputStream in = new BufferedInputStream(new Gated(socket.getInputStream()));
+        HttpConversation.serve(in, socket.getOutputStream(), record -> {
           synchronized (this) {
             records.add(record);
             accepted.records++;
@@ -354,6 +355,12 @@ public final class FakeServer implements AutoCloseable {
   private final class Gated extends java.io.FilterInputStream {
     Gated(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -38,6 +38,8 @@ final class HttpConnection {
   private boolean reusable = true;
   /** Final responses read whole on this connection. */
   private int responses;
+  /** When the current or last exchange's response is or was due, on the ticker. */
+  private long responseDeadlineNanos;
 
   /** One response: its status, its header fields (names in lower case), and the start of its body. */
   record Response(int status, Map<String, String> headers, byte[] bodyStart) {
@@ -65,6 +67,14 @@ final class HttpConnection {
    * timeout.
    */
   Response exchange(ByteBuffer request) throws IOException {
+    return exchange(request, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #exchange}, with the response due by {@code notAfterNanos} on the ticker at the latest
+   * (a retry gets what its first attempt had left, F18); {@link Long#MAX_VALUE}: no such bound.
+   */
+  Response exchange(ByteBuffer request, long notAfterNanos) throws IOException {
     reusable = false; // Until a whole response says otherwise.
     input.newRequest();
     try {
@@ -73,7 +83,16 @@ final class HttpConnection {
       return earlyRefusal(writeFailed);
     }
     input.expectAnswer(true);
-    return finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
+    responseDeadlineNanos = ticker.nanoTime() + responseTimeout.toNanos();
+    if (notAfterNanos != Long.MAX_VALUE && notAfterNanos - responseDeadlineNanos < 0) {
+      responseDeadlineNanos = notAfterNanos;
+    }
+    return finalResponse(responseDeadlineNanos);
+  }
+
+  /** When the last exchange's response was due: a retry of it gets no more (F18). */
+  long responseDeadlineNanos() {
+    return responseDeadlineNanos;
   }
 
   /**
@@ -84,9 +103,10 @@ final class HttpConnection {
    */
   private Response earlyRefusal(IOException writeFailed) throws IOException {
     input.expectAnswer(false);
+    responseDeadlineNanos = ticker.nanoTime() + responseTimeout.toNanos();
     Response response;
     try {
-      response = finalResponse(ticker.nanoTime() + responseTimeout.toNanos());
+      response = finalResponse(responseDeadlineNanos);
     } catch (IOException noAnswer) {
       writeFailed.addSuppressed(noAnswer);
       throw writeFailed;

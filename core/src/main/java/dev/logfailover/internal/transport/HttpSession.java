@@ -230,18 +230,25 @@ final class HttpSession implements Session {
     try {
       return connection.exchange(request);
     } catch (IOException closedWhileIdle) {
-      boolean timedOut = closedWhileIdle instanceof InterruptedIOException
-          || closedWhileIdle instanceof Wire.WriteTimeoutException;
-      if (timedOut || !connection.failedAsClosedWhileIdle()) {
+      boolean timedOutOrStopped = closedWhileIdle instanceof InterruptedIOException
+          || closedWhileIdle instanceof Wire.WriteTimeoutException || Thread.currentThread().isInterrupted();
+      if (timedOutOrStopped || !connection.failedAsClosedWhileIdle()) {
         throw closedWhileIdle; // A server that takes no bytes or gives no answer in time is failing.
       }
       // The server closed the kept-alive connection as the request went out (its idle timeout):
-      // once more on a new connection, as OkHttp does, rather than failing a server that is fine.
+      // once more on a new connection, as OkHttp does, rather than failing a server that is fine;
+      // within what the first attempt had left, so a retry never stretches writeTimeout.
+      long notAfterNanos = connection.responseDeadlineNanos();
       connection.close();
       connection = null;
-      connection = reconnect.open(server);
-      onWritingAgain.run();
-      return connection.exchange(request.rewind());
+      try {
+        connection = reconnect.open(server);
+        onWritingAgain.run();
+        return connection.exchange(request.rewind(), notAfterNanos);
+      } catch (IOException retryFailed) {
+        retryFailed.addSuppressed(closedWhileIdle);
+        throw retryFailed;
+      }
     }
   }
 

@@ -252,6 +252,7 @@ public final class Outbox {
       unreleased.add(Arrays.copyOfRange(arena, offsets[i], offsets[i] + lengths[i]));
     }
     size = written = released = 0;
+    refusedOnce = -1;
     return unreleased;
   }
 }

@@ -197,13 +197,15 @@ class HostilePeerTest {
       }
     });
     ScriptedPeer failover = goodHttp(Transport.HTTPS);
-    FailoverConfig.Builder config = withTls(config(Transport.HTTPS, primary, failover));
+    FailoverConfig.Builder config = withTls(config(Transport.HTTPS, primary, failover)).queueSize(requests);
     config.http().maxBatchEvents(1);
     start(config.build());
     for (int event = 0; event < requests; event++) {
       send("event " + event);
     }
-    Await.until(Duration.ofSeconds(60), () -> engine.status().eventsSent() == requests, listener::describe);
+    // A TLS handshake per request: about 5 ms each on two busy cores.
+    Await.until(Duration.ofSeconds(30 + requests / 50), () -> engine.status().eventsSent() == requests,
+        listener::describe);
     assertThat(primary.received).hasSize(requests);
     assertThat(engine.status().resent()).isZero();
     assertThat(engine.status().failovers()).isZero();

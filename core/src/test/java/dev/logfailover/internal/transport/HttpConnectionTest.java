@@ -57,8 +57,12 @@ class HttpConnectionTest {
   }
 
   private void start(ScriptedPeer primary, ScriptedPeer failover) {
+    start(primary, failover, Duration.ofSeconds(5));
+  }
+
+  private void start(ScriptedPeer primary, ScriptedPeer failover, Duration writeTimeout) {
     FailoverConfig.Builder config = FailoverConfig.builder().transport(Transport.HTTP).host("127.0.0.1")
-        .port(primary.port()).addFailoverServer("127.0.0.1:" + failover.port()).writeTimeout(Duration.ofSeconds(5))
+        .port(primary.port()).addFailoverServer("127.0.0.1:" + failover.port()).writeTimeout(writeTimeout)
         .reconnectDelay(Duration.ofMillis(50)).maxReconnectDelay(Duration.ofMillis(100));
     config.http().maxBatchEvents(1).header("X-Token", "t0ken");
     engine = Engine.create(config.build(), "http", listener);
@@ -125,6 +129,41 @@ class HttpConnectionTest {
     assertThat(listener.events()).noneMatch(event -> event.startsWith("connectionLost"));
     assertThat(engine.status().resent()).as("the server may have had it").isEqualTo(1);
     assertThat(failover.received).isEmpty();
+  }
+
+  @Test
+  void F18_theRetryOnANewConnectionGetsOnlyWhatTheFirstAttemptHadLeftOfWriteTimeout() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    ScriptedPeer primary = ScriptedPeer.plain(conversation -> {
+      while (conversation.readHttpRequest()) {
+        int request = requests.incrementAndGet();
+        if (request == 2) {
+          sleepQuietly(Duration.ofMillis(700)); // Closes unanswered late in the client's writeTimeout.
+          return;
+        }
+        if (request < 2) {
+          conversation.send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        } // The retry is never answered.
+      }
+    });
+    servers.add(primary);
+    ScriptedPeer failover = server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    start(primary, failover, Duration.ofSeconds(1));
+    sendAndAwait(0);
+    long sentAt = System.nanoTime();
+    sendAndAwait(1);
+    Duration took = Duration.ofNanos(System.nanoTime() - sentAt);
+    assertThat(primary.received).containsExactly("event 0\n", "event 1\n", "event 1\n");
+    assertThat(failover.received).containsExactly("event 1\n");
+    assertThat(took).as("one writeTimeout in all, not one per attempt").isLessThan(Duration.ofMillis(1_500));
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
