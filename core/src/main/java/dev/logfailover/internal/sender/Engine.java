@@ -94,7 +94,8 @@ public final class Engine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector for the sender", e);
     }
-    this.control = new SenderControl(doorbell);
+    DiskIoShield diskIo = new DiskIoShield();
+    this.control = new SenderControl(doorbell, diskIo);
     HandOverSlot handOver = new HandOverSlot(doorbell);
     TcpConnector connector = new TcpConnector(config.resolver(), config.connectTimeout(), config.keepAlive());
     this.ownsScheduler = config.failback().isPresent() && scheduler == null;
@@ -112,7 +113,7 @@ public final class Engine {
         .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
     this.spill = config.spill()
-        .map(settings -> new Spill(queue, settings, name, doorbell, drops, both, System::currentTimeMillis))
+        .map(settings -> new Spill(queue, settings, name, doorbell, diskIo, drops, both, System::currentTimeMillis))
         .orElse(null);
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class SenderControl {
   private final Doorbell doorbell;
+  private final DiskIoShield diskIo;
   private volatile Thread sender;
   private volatile boolean stopping;
   private volatile long stopDeadlineNanos;
@@ -25,8 +26,9 @@ final class SenderControl {
   private List<byte[]> leftovers;
   private boolean leftoversAbandoned;
 
-  SenderControl(Doorbell doorbell) {
+  SenderControl(Doorbell doorbell, DiskIoShield diskIo) {
     this.doorbell = doorbell;
+    this.diskIo = diskIo;
   }
 
   /** Called first thing on the sender thread. */
@@ -64,12 +66,12 @@ final class SenderControl {
     return handingOff || keepUndelivered;
   }
 
-  /** The budget is spent: the sender gives up wherever it is. */
+  /** The budget is spent: the sender gives up wherever it is, but never in the middle of disk I/O. */
   void abort() {
     aborted = true;
     Thread thread = sender;
     if (thread != null) {
-      thread.interrupt();
+      diskIo.interrupt(thread);
     }
     doorbell.wake();
   }

@@ -45,6 +45,8 @@ final class Spill implements Outbox.RecordSource {
   private final DropCounter drops;
   private final FailoverListener listener;
   private final LongSupplier clockMillis;
+  /** The sender's disk I/O runs inside it: no interrupt of an abort reaches a FileChannel call. */
+  private final DiskIoShield diskIo;
   private SpillStore store;
   /** Guarded by this for writes: the spill holds records older than the queue's head. */
   private volatile boolean spilling;
@@ -56,15 +58,26 @@ final class Spill implements Outbox.RecordSource {
   /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
   private final List<byte[]> readFromDisk = new ArrayList<>();
 
-  Spill(RecordQueue queue, SpillSettings settings, String appenderName, Doorbell doorbell, DropCounter drops,
-      FailoverListener listener, LongSupplier clockMillis) {
+  Spill(RecordQueue queue, SpillSettings settings, String appenderName, Doorbell doorbell, DiskIoShield diskIo,
+      DropCounter drops, FailoverListener listener, LongSupplier clockMillis) {
     this.queue = queue;
+    this.diskIo = diskIo;
     this.settings = settings;
-    this.directory = settings.directory().resolve(appenderName.replaceAll("[^A-Za-z0-9._-]", "_"));
+    this.directory = directoryFor(settings.directory(), appenderName);
     this.doorbell = doorbell;
     this.drops = drops;
     this.listener = listener;
     this.clockMillis = clockMillis;
+  }
+
+  /**
+   * The appender's own directory under {@code spillDirectory}: its name with every character but
+   * letters, digits, {@code .}, {@code _} and {@code -} as {@code _}, and a name of dots only
+   * ({@code .}, {@code ..}) as underscores, so that no name leads outside {@code spillDirectory}.
+   */
+  static Path directoryFor(Path spillDirectory, String appenderName) {
+    String safe = appenderName.replaceAll("[^A-Za-z0-9._-]", "_");
+    return spillDirectory.resolve(safe.isEmpty() || safe.matches("\\.+") ? safe.replace('.', '_') + "_" : safe);
   }
 
   /**
@@ -172,7 +185,7 @@ final class Spill implements Outbox.RecordSource {
     if (spilling) {
       readFromDisk.clear();
       try {
-        int read = withoutInterrupt(() -> store.read(readFromDisk, maxRecords));
+        int read = diskIo.run(() -> store.read(readFromDisk, maxRecords));
         for (byte[] record : readFromDisk) {
           into.add(record, 0, record.length);
         }
@@ -197,7 +210,7 @@ final class Spill implements Outbox.RecordSource {
     int fromDisk = batchSources.released(count);
     if (fromDisk > 0) {
       try {
-        withoutInterrupt(() -> {
+        diskIo.run(() -> {
           store.confirm(fromDisk);
           return null;
         });
@@ -237,7 +250,7 @@ final class Spill implements Outbox.RecordSource {
     synchronized (this) {
       queue.drainTo(newest, Integer.MAX_VALUE);
       try {
-        int lost = withoutInterrupt(() -> store.closeKeeping(held, newest));
+        int lost = diskIo.run(() -> store.closeKeeping(held, newest));
         if (store.pendingRecords() > 0) {
           listener.spillKept(directory, store.pendingRecords());
         }
@@ -245,28 +258,6 @@ final class Spill implements Outbox.RecordSource {
       } catch (IOException e) {
         listener.spillUnavailable(directory, "it could not be closed (" + e + ")");
         return held.stream().mapToInt(run -> run.records().size()).sum() + newest.size();
-      }
-    }
-  }
-
-  /** Disk I/O that needs a thread of ours to be left alone, or an interrupted sender would lose it. */
-  @FunctionalInterface
-  private interface DiskAction<T> {
-    T run() throws IOException;
-  }
-
-  /**
-   * Runs {@code action} with the sender's interrupt (an aborted stop or hand-off) held back: a
-   * FileChannel closes itself when its thread is interrupted during I/O, which would take the spill
-   * down just when it has to keep what was not sent. The interrupt is restored afterwards.
-   */
-  private static <T> T withoutInterrupt(DiskAction<T> action) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      return action.run();
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
       }
     }
   }
