@@ -27,8 +27,7 @@ final class DirectoryLock {
 
   /** @throws SpillStore.LockedException when another process or appender holds {@code directory} */
   static DirectoryLock take(Path directory) throws IOException {
-    FileChannel channel = FileChannel.open(directory.resolve(FILE), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel channel = PrivateFiles.open(directory.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();

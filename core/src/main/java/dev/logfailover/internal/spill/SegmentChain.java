@@ -52,6 +52,10 @@ final class SegmentChain {
       SegmentFile segment = SegmentFile.openExisting(file);
       long from = segment.sequence() == checkpoint.sequence() ? checkpoint.offset() : SegmentFile.HEADER_BYTES;
       SegmentFile.Scan scan = segment.scan(from);
+      if (from != SegmentFile.HEADER_BYTES && segment.start() == SegmentFile.HEADER_BYTES) {
+        damage.add(new SpillStore.Damage(file, 0, "the checkpoint is not at a record's start: ignored, the "
+            + "segment is sent whole again"));
+      }
       if (scan.skippedBytes() > 0) {
         damage.add(new SpillStore.Damage(file, scan.skippedBytes(), scan.why()));
       }

@@ -64,12 +64,13 @@ final class SegmentFile {
   /** A new, empty segment, ready to append to. */
   static SegmentFile create(Path directory, long sequence, boolean sync) throws IOException {
     Path file = directory.resolve(String.format("%019d", sequence) + SUFFIX);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+    FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     try {
       writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
       if (sync) {
         channel.force(true);
+        PrivateFiles.forceDirectory(directory); // The new segment's name too, not only its bytes.
       }
     } catch (IOException e) {
       channel.close();
@@ -83,7 +84,7 @@ final class SegmentFile {
   static SegmentFile openExisting(Path file) throws IOException {
     String name = file.getFileName().toString();
     long sequence = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-    return new SegmentFile(file, sequence, FileChannel.open(file, StandardOpenOption.READ), 0, false);
+    return new SegmentFile(file, sequence, PrivateFiles.open(file, StandardOpenOption.READ), 0, false);
   }
 
   long sequence() {
@@ -117,8 +118,8 @@ final class SegmentFile {
       end = 0;
       return new Scan(0, size, "not a spill segment (no header)");
     }
-    if (from < HEADER_BYTES || from > size) {
-      from = HEADER_BYTES;
+    if (from < HEADER_BYTES || from > size || !isRecordStart(from)) {
+      from = HEADER_BYTES; // A checkpoint that is not at a record's start: resent whole, never skipped as damage.
     }
     start = from;
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
@@ -147,6 +148,20 @@ final class SegmentFile {
     }
     end = offset;
     return new Scan(records, size - offset, why);
+  }
+
+  /** Whether a record starts at {@code offset}, walking the record headers from the first. */
+  private boolean isRecordStart(long offset) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
+    long at = HEADER_BYTES;
+    while (at < offset) {
+      header.clear();
+      if (readFully(header, at) < RECORD_HEADER_BYTES || header.getInt(0) < 0) {
+        return false;
+      }
+      at += RECORD_HEADER_BYTES + header.getInt(0);
+    }
+    return at == offset;
   }
 
   /**

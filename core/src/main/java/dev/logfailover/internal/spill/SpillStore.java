@@ -4,7 +4,6 @@ import dev.logfailover.SpillSettings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +38,8 @@ public final class SpillStore implements Closeable {
   }
 
   private final Path directory;
+  /** spillSync always: checkpoints are forced too. */
+  private final boolean syncAlways;
   private final DirectoryLock lock;
   private final SegmentChain segments;
   private final List<Damage> damage = new ArrayList<>();
@@ -56,6 +57,7 @@ public final class SpillStore implements Closeable {
 
   private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, DirectoryLock lock) {
     this.directory = directory;
+    this.syncAlways = settings.sync() == SpillSettings.Sync.ALWAYS;
     this.lock = lock;
     this.segments = new SegmentChain(directory, settings, clockMillis);
   }
@@ -65,10 +67,10 @@ public final class SpillStore implements Closeable {
    * what an earlier run left there.
    *
    * @throws LockedException when another process or appender holds the directory
-   * @throws IOException when the directory cannot be made, read or locked
+   * @throws IOException when the directory cannot be made, read or locked, or is not ours ({@link PrivateFiles})
    */
   public static SpillStore open(Path directory, SpillSettings settings, LongSupplier clockMillis) throws IOException {
-    Files.createDirectories(directory);
+    PrivateFiles.directory(directory);
     DirectoryLock lock = DirectoryLock.take(directory);
     SpillStore store = new SpillStore(directory, settings, clockMillis, lock);
     try {
@@ -240,7 +242,7 @@ public final class SpillStore implements Closeable {
       }
       lost += newest.size() - append(newest);
       if (pendingRecords > 0 && confirmed != null) {
-        new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory);
+        new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory, syncAlways);
       }
     } finally {
       close();

@@ -13,10 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,57 @@ class SpillStoreTest {
     try (Stream<Path> files = Files.list(directory)) {
       return files.filter(SegmentFile::isSegmentName).count();
     }
+  }
+
+  @Test
+  void F17_theSpillsDirectoryAndFilesAreOurUsersAloneWhateverTheUmask() throws Exception {
+    Path spill = directory.resolve("appender");
+    try (SpillStore store = SpillStore.open(spill, SpillSettings.builder().directory(spill).build(), clock::get)) {
+      store.append(events(0, 10));
+      store.read(new ArrayList<>(), 1);
+      store.closeKeeping(List.of(), List.of());
+    }
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(spill)));
+    try (Stream<Path> files = Files.list(spill)) {
+      for (Path file : files.toList()) {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file.toString());
+      }
+    }
+    assertTrue(Files.exists(spill.resolve(Checkpoint.FILE)), "a checkpoint was written");
+  }
+
+  @Test
+  void F17_aCheckpointLinkPlantedInTheSpillIsReplacedNeverFollowed() throws Exception {
+    Path victim = Files.writeString(directory.resolve("victim.txt"), "precious\n");
+    Path spill = Files.createDirectories(directory.resolve("appender"));
+    Files.createSymbolicLink(spill.resolve(Checkpoint.FILE), victim);
+    try (SpillStore store = SpillStore.open(spill, SpillSettings.builder().directory(spill).build(), clock::get)) {
+      store.append(events(0, 10));
+      store.read(new ArrayList<>(), 1);
+      store.closeKeeping(List.of(), List.of());
+    }
+    assertEquals("precious\n", Files.readString(victim));
+    assertFalse(Files.isSymbolicLink(spill.resolve(Checkpoint.FILE)));
+  }
+
+  @Test
+  void F17_aSpillDirectoryThatIsALinkOrAnotherUsersIsRefused() throws Exception {
+    Path elsewhere = Files.createDirectories(directory.resolve("elsewhere"));
+    Path link = Files.createSymbolicLink(directory.resolve("link"), elsewhere);
+    assertThrows(PrivateFiles.UntrustedDirectoryException.class,
+        () -> SpillStore.open(link, SpillSettings.builder().directory(link).build(), clock::get));
+    Path foreign = Files.createDirectories(directory.resolve("foreign"));
+    UserPrincipal nobody;
+    try {
+      nobody = foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+      Files.setOwner(foreign, nobody);
+    } catch (IOException notRootOrNoSuchUser) {
+      Assumptions.abort("cannot give a directory to another user here: " + notRootOrNoSuchUser);
+      return;
+    }
+    IOException refused = assertThrows(PrivateFiles.UntrustedDirectoryException.class,
+        () -> SpillStore.open(foreign, SpillSettings.builder().directory(foreign).build(), clock::get));
+    assertTrue(refused.getMessage().contains("owned by nobody"), refused.getMessage());
   }
 
   @Test
@@ -115,6 +169,23 @@ class SpillStoreTest {
       expected.addAll(names(50, 50));
       expected.addAll(names(100, 5));
       assertEquals(expected, readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aCheckpointInsideARecordIsIgnoredAndReportedTheSegmentIsSentWholeNotDiscarded() throws Exception {
+    SpillStore first = open(1 << 20);
+    first.append(events(0, 50));
+    readAll(first);
+    first.confirm(10);
+    first.closeKeeping(List.of(), List.of());
+    String[] checkpoint = Files.readString(directory.resolve(Checkpoint.FILE)).trim().split(" ");
+    Files.writeString(directory.resolve(Checkpoint.FILE), checkpoint[0] + " " + (Long.parseLong(checkpoint[1]) + 3));
+
+    try (SpillStore store = open(1 << 20)) {
+      assertEquals(names(0, 50), readAll(store), "resent whole: duplicates, never a loss");
+      assertTrue(store.damage().stream().anyMatch(damage -> damage.why().contains("not at a record's start")),
+          store.damage().toString());
     }
   }
 
