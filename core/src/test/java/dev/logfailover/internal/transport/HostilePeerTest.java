@@ -62,9 +62,9 @@ class HostilePeerTest {
     return peer;
   }
 
-  /** A scripted peer speaking {@code transport}: over https with a certificate the engine trusts. */
+  /** A scripted peer for {@code transport}: over TLS, with a certificate the engine trusts, when it uses TLS. */
   private ScriptedPeer peer(Transport transport, ScriptedPeer.Script script) throws Exception {
-    return peer(transport == Transport.HTTPS
+    return peer(transport.usesTls()
         ? ScriptedPeer.tls(TestCertificates.context(authority().issue("127.0.0.1", "127.0.0.1"), authority), script)
         : ScriptedPeer.plain(script));
   }
@@ -76,7 +76,7 @@ class HostilePeerTest {
     return authority;
   }
 
-  /** Trusts the peers' authority when the transport is https. */
+  /** Trusts the peers' authority when the transport uses TLS. */
   private FailoverConfig.Builder withTls(FailoverConfig.Builder config) throws Exception {
     return authority == null ? config : config.tls(TlsOptions.builder(TestCertificates.context(null, authority)).build());
   }
@@ -89,14 +89,14 @@ class HostilePeerTest {
     });
   }
 
-  private ScriptedPeer goodRelp() throws IOException {
-    return peer(ScriptedPeer.plain(conversation -> {
+  private ScriptedPeer goodRelp(Transport transport) throws Exception {
+    return peer(transport, conversation -> {
       conversation.acceptRelpOpen();
       String frame;
       while ((frame = conversation.readRelpFrame()) != null) {
         conversation.send(frame.substring(0, frame.indexOf(' ')) + " rsp 6 200 OK\n");
       }
-    }));
+    });
   }
 
   private FailoverConfig.Builder config(Transport transport, ScriptedPeer primary, ScriptedPeer failover) {
@@ -177,7 +177,7 @@ class HostilePeerTest {
       conversation.send(frame.substring(0, frame.indexOf(' ')) + " rsp ");
       streamForever(conversation, "0");
     }));
-    ScriptedPeer failover = goodRelp();
+    ScriptedPeer failover = goodRelp(Transport.RELP);
     start(config(Transport.RELP, primary, failover).build());
     long startedAt = System.nanoTime();
     send("event 0");
@@ -186,6 +186,20 @@ class HostilePeerTest {
     assertThat(listener.events()).contains("connectionLost 127.0.0.1:" + primary.port() + " ProtocolException");
     send("event 1");
     Await.until(() -> failover.received.size() == 2, listener::describe);
+  }
+
+  @Test
+  void aRelpTlsServercloseFollowedAtOnceByACloseIsReadAsTheServercloseItIs() throws Exception {
+    ScriptedPeer primary = peer(Transport.RELP_TLS, conversation -> {
+      conversation.acceptRelpOpen();
+      conversation.readRelpFrame();
+      conversation.send("0 serverclose 0\n");
+    });
+    ScriptedPeer failover = goodRelp(Transport.RELP_TLS);
+    start(withTls(config(Transport.RELP_TLS, primary, failover)).build());
+    send("event 0");
+    Await.until(() -> listener.describe().contains("(serverclose)"), listener::describe);
+    assertThat(listener.describe()).doesNotContain(primary.port() + " closed the connection");
   }
 
   @Test
