@@ -87,7 +87,7 @@ final class Spill implements Outbox.RecordSource {
    */
   boolean open(List<byte[]> carriedOver, String threadName) {
     try {
-      store = SpillStore.open(directory, settings, clockMillis);
+      store = diskIo.run(() -> SpillStore.open(directory, settings, clockMillis));
     } catch (IOException | RuntimeException e) {
       listener.spillUnavailable(directory, e.getMessage() == null ? e.toString() : e.getMessage());
       return false;
@@ -97,7 +97,7 @@ final class Spill implements Outbox.RecordSource {
       listener.spillRecovered(store.pendingRecords(), store.bytesOnDisk());
     }
     try {
-      int kept = store.append(carriedOver);
+      int kept = diskIo.run(() -> store.append(carriedOver));
       drops.dropNotSpilled(carriedOver.size() - kept, "the spill was full (maxSpillSize)");
     } catch (IOException e) {
       drops.dropNotSpilled(carriedOver.size(), "the spill could not be written: " + e);

@@ -29,6 +29,10 @@ record Checkpoint(long sequence, long offset) {
    */
   static Checkpoint read(Path directory, List<SpillStore.Damage> damage) throws IOException {
     Path file = directory.resolve(FILE);
+    if (!PrivateFiles.isAbsentOrRegular(file)) {
+      damage.add(new SpillStore.Damage(file, 0, "not a regular file: the checkpoint is ignored"));
+      return NONE;
+    }
     try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.READ)) {
       ByteBuffer bytes = ByteBuffer.allocate(MAX_BYTES + 1);
       while (bytes.hasRemaining() && channel.read(bytes) > 0) {

@@ -9,6 +9,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.HashSet;
@@ -35,23 +36,52 @@ final class PrivateFiles {
   private PrivateFiles() {
   }
 
-  /** Creates {@code directory} (and missing parents) for our user only, or checks and tightens the one there. */
+  /**
+   * Creates {@code directory} for our user only (missing parents as the umask says: a spill root
+   * may be shared), or checks and tightens the one there. Refused: a link or a file in its place,
+   * one another user owns, and one whose parent another user could swap it in (a parent that is
+   * neither ours nor root's, or that others may write without the sticky bit, as {@code /tmp} has).
+   */
   static void directory(Path directory) throws IOException {
+    Path parent = directory.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
     if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(directory, POSIX ? new FileAttribute<?>[] {
+      Files.createDirectory(directory, POSIX ? new FileAttribute<?>[] {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))} : NONE);
     }
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       throw new UntrustedDirectoryException(directory + " is not a directory (a link or a file): not used for the spill");
     }
     UserPrincipal owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
-    UserPrincipal us = ourUser();
+    UserPrincipal us = ourUser(directory);
     if (!owner.equals(us)) {
       throw new UntrustedDirectoryException(directory + " is owned by " + owner.getName() + ", not by this process's "
           + "user " + us.getName() + ": another user could read the spilled logs or plant events; not used");
     }
+    if (parent != null) {
+      checkParent(parent, us);
+    }
     if (POSIX) {
-      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+      // Through the directory itself, never a link that replaced it since the check.
+      Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setPermissions(PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  private static void checkParent(Path parent, UserPrincipal us) throws IOException {
+    if (!POSIX || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
+      return;
+    }
+    int uid = (Integer) Files.getAttribute(parent, "unix:uid");
+    int mode = (Integer) Files.getAttribute(parent, "unix:mode");
+    boolean othersMayWrite = (mode & 0022) != 0;
+    boolean sticky = (mode & 01000) != 0;
+    if ((uid != 0 && !Files.getOwner(parent).equals(us)) || (othersMayWrite && !sticky)) {
+      throw new UntrustedDirectoryException(parent + " (owner uid " + uid + ", mode " + Integer.toOctalString(mode & 07777)
+          + ") lets another user replace the spill's directory: not used; give it to this process's user, or "
+          + "take other users' write access away (or set its sticky bit, as /tmp has)");
     }
   }
 
@@ -72,13 +102,21 @@ final class PrivateFiles {
     }
   }
 
-  /** The user this process creates files as: the owner of a file it just made. */
-  private static UserPrincipal ourUser() throws IOException {
-    Path probe = Files.createTempFile("logfailover-owner", ".probe");
+  /**
+   * The user this process creates files as in {@code directory}: the owner of a file it just made
+   * there (on a file system that maps owners, such as NFS with root_squash, the mapped one).
+   */
+  private static UserPrincipal ourUser(Path directory) throws IOException {
+    Path probe = Files.createTempFile(directory, ".owner", ".probe");
     try {
-      return Files.getOwner(probe);
+      return Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
     } finally {
       Files.deleteIfExists(probe);
     }
+  }
+
+  /** Whether {@code file} is absent or a regular file (no link, FIFO or device that would hang or mislead an open). */
+  static boolean isAbsentOrRegular(Path file) {
+    return !Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
   }
 }

@@ -4,6 +4,7 @@ import dev.logfailover.SpillSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,11 @@ final class SegmentChain {
     }
     long records = 0;
     for (Path file : files) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        // A link, FIFO or device in the spill is no segment of ours: opening it could mislead or hang.
+        damage.add(new SpillStore.Damage(file, 0, "not a regular file: skipped"));
+        continue;
+      }
       SegmentFile segment = SegmentFile.openExisting(file);
       long from = segment.sequence() == checkpoint.sequence() ? checkpoint.offset() : SegmentFile.HEADER_BYTES;
       SegmentFile.Scan scan = segment.scan(from);

@@ -235,9 +235,18 @@ final class SegmentFile {
   }
 
   /** The written-at millis of the record at {@code offset}. */
+  /**
+   * When the record at {@code offset} was written. Asked from any thread (status, metrics, JMX)
+   * through a channel of its own: an interrupt of that thread closes only this one, never the
+   * segment's (F17).
+   */
   long writtenAtMillis(long offset) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-    readFully(header, offset);
+    try (FileChannel own = PrivateFiles.open(file, StandardOpenOption.READ)) {
+      while (header.hasRemaining() && own.read(header, offset + header.position()) > 0) {
+        // Reads the 16 bytes of the header.
+      }
+    }
     return header.getLong(8);
   }
 

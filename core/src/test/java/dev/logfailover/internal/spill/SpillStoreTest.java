@@ -3,6 +3,7 @@ package dev.logfailover.internal.spill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logfailover.SpillSettings;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
@@ -115,6 +117,50 @@ class SpillStoreTest {
     IOException refused = assertThrows(PrivateFiles.UntrustedDirectoryException.class,
         () -> SpillStore.open(foreign, SpillSettings.builder().directory(foreign).build(), clock::get));
     assertTrue(refused.getMessage().contains("owned by nobody"), refused.getMessage());
+  }
+
+  @Test
+  void F17_aSpillDirectoryWhoseParentOthersMayWriteIsRefused() throws Exception {
+    Path shared = Files.createDirectories(directory.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path spill = shared.resolve("appender");
+    IOException refused = assertThrows(PrivateFiles.UntrustedDirectoryException.class,
+        () -> SpillStore.open(spill, SpillSettings.builder().directory(spill).build(), clock::get));
+    assertTrue(refused.getMessage().contains("lets another user replace"), refused.getMessage());
+  }
+
+  @Test
+  void F17_aStatusReadOnAnInterruptedThreadLeavesTheSpillWhole() throws Exception {
+    try (SpillStore store = open(1 << 20)) {
+      store.append(events(0, 3));
+      Thread.currentThread().interrupt();
+      try {
+        assertTrue(store.oldestPendingMillis() != 0);
+      } finally {
+        Thread.interrupted();
+      }
+      assertEquals(2, store.append(events(3, 2)), "the segment still takes writes");
+      assertEquals(names(0, 5), readAll(store));
+    }
+  }
+
+  @Test
+  void F17_aLinkOrAFifoNamedLikeASegmentOrTheCheckpointIsSkippedAndReportedNeverOpened() throws Exception {
+    Path elsewhere = Files.writeString(directory.resolve("elsewhere.txt"), "not a segment");
+    Files.createSymbolicLink(directory.resolve("0000000000000000001.seg"), elsewhere);
+    mkfifo(directory.resolve("0000000000000000002.seg"));
+    mkfifo(directory.resolve(Checkpoint.FILE));
+    SpillStore store = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> open(1 << 20));
+    try (store) {
+      assertEquals(3, store.damage().stream().filter(damage -> damage.why().contains("not a regular file")).count(),
+          store.damage().toString());
+      assertEquals(1, store.append(events(0, 1)));
+    }
+  }
+
+  private static void mkfifo(Path path) throws Exception {
+    Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+    assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo " + path);
   }
 
   @Test
