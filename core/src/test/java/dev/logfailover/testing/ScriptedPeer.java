@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -53,6 +55,16 @@ public final class ScriptedPeer implements AutoCloseable {
 
   public static ScriptedPeer tls(SSLContext context, Script script) throws IOException {
     return new ScriptedPeer(context.getServerSocketFactory().createServerSocket(), script);
+  }
+
+  /** The Content-Length of an HTTP request head; 0 without one. */
+  public static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+        return Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    return 0;
   }
 
   public int port() {
@@ -128,15 +140,22 @@ public final class ScriptedPeer implements AutoCloseable {
       if (head == null) {
         return false;
       }
-      int length = 0;
-      for (String line : head.split("\r\n")) {
-        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-          length = Integer.parseInt(line.substring("content-length:".length()).trim());
-        }
-      }
       heads.add(head);
-      received.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+      received.add(new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8));
       return true;
+    }
+
+    /** Reads and drops {@code bytes} of what the client sends, {@code perRead} at a time, pausing between reads. */
+    public void readSlowly(long bytes, int perRead, Duration pause) throws IOException {
+      byte[] buffer = new byte[perRead];
+      for (long left = bytes; left > 0; ) {
+        int read = in.read(buffer, 0, (int) Math.min(perRead, left));
+        if (read < 0) {
+          return;
+        }
+        left -= read;
+        LockSupport.parkNanos(pause.toNanos());
+      }
     }
 
     /**

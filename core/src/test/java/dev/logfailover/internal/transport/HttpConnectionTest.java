@@ -158,6 +158,30 @@ class HttpConnectionTest {
     assertThat(took).as("one writeTimeout in all, not one per attempt").isLessThan(Duration.ofMillis(1_500));
   }
 
+  @Test
+  void F16_writeTimeoutBoundsTheResponseFromTheEndOfTheWriteNotAWriteThatKeepsMoving() throws Exception {
+    ScriptedPeer slowReader = ScriptedPeer.plain(conversation -> {
+      String head;
+      while ((head = conversation.readHttpHead()) != null) {
+        // About 2.5 s for the 8 MiB body, each read well within writeTimeout of the one before.
+        conversation.readSlowly(ScriptedPeer.contentLength(head), 64 * 1024, Duration.ofMillis(20));
+        conversation.send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      }
+    });
+    servers.add(slowReader);
+    ScriptedPeer failover = server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    FailoverConfig.Builder config = FailoverConfig.builder().transport(Transport.HTTP).host("127.0.0.1")
+        .port(slowReader.port()).addFailoverServer("127.0.0.1:" + failover.port()).writeTimeout(Duration.ofSeconds(1))
+        .maxRecordSize(16 * 1024 * 1024);
+    config.http().maxBatchBytes(16 * 1024 * 1024);
+    engine = Engine.create(config.build(), "http", listener);
+    engine.start();
+    engine.send(("x".repeat(8 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
+    Await.until(Duration.ofSeconds(20), () -> engine.status().eventsSent() == 1, listener::describe);
+    assertThat(listener.events()).noneMatch(event -> event.startsWith("connectionLost"));
+    assertThat(failover.received).isEmpty();
+  }
+
   private static void sleepQuietly(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
