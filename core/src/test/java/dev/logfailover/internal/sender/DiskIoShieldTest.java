@@ -21,7 +21,7 @@ class DiskIoShieldTest {
   @TempDir Path directory;
 
   @Test
-  void anInterruptAskedForDuringDiskIoWaitsUntilItEndsAndIsThenDelivered() throws Exception {
+  void F17b_anInterruptAskedForDuringDiskIoWaitsUntilItEndsAndIsThenDelivered() throws Exception {
     DiskIoShield shield = new DiskIoShield();
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch interruptAsked = new CountDownLatch(1);
@@ -58,7 +58,7 @@ class DiskIoShieldTest {
   }
 
   @Test
-  void anInterruptPendingAsDiskIoBeginsIsHeldBackAndRestored() throws Exception {
+  void F17b_anInterruptPendingAsDiskIoBeginsIsHeldBackAndRestored() throws Exception {
     DiskIoShield shield = new DiskIoShield();
     Thread.currentThread().interrupt();
     try (FileChannel channel = FileChannel.open(directory.resolve("segment"), StandardOpenOption.CREATE,

@@ -10,7 +10,7 @@ class SpillDirectoryNameTest {
   private static final Path SPILL = Path.of("/var/spool/app");
 
   @Test
-  void everyNameMapsToOneFolderInsideTheSpillDirectory() {
+  void F17b_everyNameMapsToOneFolderInsideTheSpillDirectory() {
     for (String name : new String[] {"..", ".", "", "../../etc", "a/b", "a\\\\b", "tab\there", "..."}) {
       Path folder = Spill.directoryFor(SPILL, name);
       assertThat(folder.getParent()).as(name).isEqualTo(SPILL);

@@ -69,7 +69,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_theSpillsDirectoryAndFilesAreOurUsersAloneWhateverTheUmask() throws Exception {
+  void F17b_theSpillsDirectoryAndFilesAreOurUsersAloneWhateverTheUmask() throws Exception {
     Path spill = directory.resolve("appender");
     try (SpillStore store = SpillStore.open(spill, SpillSettings.builder().directory(spill).build(), clock::get)) {
       store.append(events(0, 10));
@@ -86,7 +86,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_aCheckpointLinkPlantedInTheSpillIsReplacedNeverFollowed() throws Exception {
+  void F17b_aCheckpointLinkPlantedInTheSpillIsReplacedNeverFollowed() throws Exception {
     Path victim = Files.writeString(directory.resolve("victim.txt"), "precious\n");
     Path spill = Files.createDirectories(directory.resolve("appender"));
     Files.createSymbolicLink(spill.resolve(Checkpoint.FILE), victim);
@@ -100,7 +100,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_aSpillDirectoryThatIsALinkOrAnotherUsersIsRefused() throws Exception {
+  void F17b_aSpillDirectoryThatIsALinkOrAnotherUsersIsRefused() throws Exception {
     Path elsewhere = Files.createDirectories(directory.resolve("elsewhere"));
     Path link = Files.createSymbolicLink(directory.resolve("link"), elsewhere);
     assertThrows(PrivateFiles.UntrustedDirectoryException.class,
@@ -120,7 +120,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_aSpillDirectoryWhoseParentOthersMayWriteIsRefused() throws Exception {
+  void F17b_aSpillDirectoryWhoseParentOthersMayWriteIsRefused() throws Exception {
     Path shared = Files.createDirectories(directory.resolve("shared"));
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path spill = shared.resolve("appender");
@@ -130,7 +130,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_aStatusReadOnAnInterruptedThreadLeavesTheSpillWhole() throws Exception {
+  void F17b_aStatusReadOnAnInterruptedThreadLeavesTheSpillWhole() throws Exception {
     try (SpillStore store = open(1 << 20)) {
       store.append(events(0, 3));
       Thread.currentThread().interrupt();
@@ -145,7 +145,7 @@ class SpillStoreTest {
   }
 
   @Test
-  void F17_aLinkOrAFifoNamedLikeASegmentOrTheCheckpointIsSkippedAndReportedNeverOpened() throws Exception {
+  void F17b_aLinkOrAFifoNamedLikeASegmentOrTheCheckpointIsSkippedAndReportedNeverOpened() throws Exception {
     Path elsewhere = Files.writeString(directory.resolve("elsewhere.txt"), "not a segment");
     Files.createSymbolicLink(directory.resolve("0000000000000000001.seg"), elsewhere);
     mkfifo(directory.resolve("0000000000000000002.seg"));

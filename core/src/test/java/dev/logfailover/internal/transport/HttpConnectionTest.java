@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -138,7 +139,7 @@ class HttpConnectionTest {
       while (conversation.readHttpRequest()) {
         int request = requests.incrementAndGet();
         if (request == 2) {
-          sleepQuietly(Duration.ofMillis(700)); // Closes unanswered late in the client's writeTimeout.
+          LockSupport.parkNanos(Duration.ofMillis(700).toNanos()); // Closes unanswered late in the client's writeTimeout.
           return;
         }
         if (request < 2) {
@@ -180,14 +181,6 @@ class HttpConnectionTest {
     Await.until(Duration.ofSeconds(20), () -> engine.status().eventsSent() == 1, listener::describe);
     assertThat(listener.events()).noneMatch(event -> event.startsWith("connectionLost"));
     assertThat(failover.received).isEmpty();
-  }
-
-  private static void sleepQuietly(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Test
