@@ -39,8 +39,7 @@ final class PrivateFiles {
   /**
    * Creates {@code directory} for our user only (missing parents as the umask says: a spill root
    * may be shared), or checks and tightens the one there. Refused: a link or a file in its place,
-   * one another user owns, and one whose parent another user could swap it in (a parent that is
-   * neither ours nor root's, or that others may write without the sticky bit, as {@code /tmp} has).
+   * one another user owns, and one whose parent another user (not root) owns.
    */
   static void directory(Path directory) throws IOException {
     Path parent = directory.toAbsolutePath().getParent();
@@ -70,19 +69,23 @@ final class PrivateFiles {
     }
   }
 
+  /**
+   * A parent another user owns lets that user swap the directory for one of theirs between our
+   * checks and our opens. (One that others may merely write, a Kubernetes emptyDir's 0777 say, is
+   * accepted: refusing it would turn the spill off where teams need it; the README says to keep
+   * spillDirectory to the application's user.)
+   */
   private static void checkParent(Path parent, UserPrincipal us) throws IOException {
-    if (!POSIX || !FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
-      return;
+    UserPrincipal owner = Files.getOwner(parent);
+    if (!owner.equals(us) && !isRoot(owner)) {
+      throw new UntrustedDirectoryException(parent + " is owned by " + owner.getName() + ", who could replace the "
+          + "spill's directory: not used; give spillDirectory to this process's user (or to root)");
     }
-    int uid = (Integer) Files.getAttribute(parent, "unix:uid");
-    int mode = (Integer) Files.getAttribute(parent, "unix:mode");
-    boolean othersMayWrite = (mode & 0022) != 0;
-    boolean sticky = (mode & 01000) != 0;
-    if ((uid != 0 && !Files.getOwner(parent).equals(us)) || (othersMayWrite && !sticky)) {
-      throw new UntrustedDirectoryException(parent + " (owner uid " + uid + ", mode " + Integer.toOctalString(mode & 07777)
-          + ") lets another user replace the spill's directory: not used; give it to this process's user, or "
-          + "take other users' write access away (or set its sticky bit, as /tmp has)");
-    }
+  }
+
+  private static boolean isRoot(UserPrincipal owner) throws IOException {
+    return !POSIX || owner.getName().equals("root")
+        || owner.equals(FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root"));
   }
 
   /** Opens {@code file} with {@code options} (never through a link), created {@code rw-------}. */
