@@ -131,7 +131,7 @@ final class Connector {
     long remaining;
     while ((remaining = deadlineNanos - ticker.nanoTime()) > 0 && !control.isSignalled() && handOver.isEmpty()) {
       long wakeAt = ticker.nanoTime() + Math.min(remaining, DROP_REPORT_NANOS);
-      doorbell.sleep(null, 0, wakeAt, () -> !control.isSignalled() && handOver.isEmpty());
+      doorbell.pause(wakeAt, () -> !control.isSignalled() && handOver.isEmpty());
       drops.report(listener);
     }
   }

@@ -13,6 +13,7 @@ import dev.logfailover.internal.connection.EndpointPlanner;
 import dev.logfailover.internal.connection.TcpConnector;
 import dev.logfailover.internal.failback.FailbackPolicy;
 import dev.logfailover.internal.failback.PrimaryProber;
+import dev.logfailover.internal.spill.SpillIo;
 import dev.logfailover.internal.status.StatusTracker;
 import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Framer;
@@ -37,9 +38,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * engine created it.
  */
 public final class Engine {
-  /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout. */
+  /** How long stop() waits for the sender thread after interrupting it past shutdownTimeout (no spill). */
   private static final long ABORT_GRACE_MILLIS = 200;
-  private static final long ABORT_GRACE_WITH_SPILL_MILLIS = 3_000;
+  /** With a spill, the part of shutdownTimeout kept for writing what was not sent to disk, at most. */
+  private static final long SPILL_RESERVE_NANOS = 500_000_000;
   /** A hand-off ends every wait on a connection; only a blocking connect waits this long for an interrupt. */
   private static final long HAND_OFF_WAIT_MILLIS = 100;
   /** Records the sender takes from the queue at a time. */
@@ -60,7 +62,7 @@ public final class Engine {
   private final SenderLoop loop;
   private final SessionFactory transport;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final long maxBlockNanos;
+  private final OverflowWait overflow;
   private final String name;
   /** Configured spill (F17); in use once {@link #start} could open it. */
   private final Spill spill;
@@ -80,13 +82,20 @@ public final class Engine {
   /** @param name the appender's name: its spill's sub-directory, and its threads' names */
   public Engine(FailoverConfig config, String name, FailoverListener listener, Scheduler scheduler, Ticker ticker,
       SessionFactory transport) {
+    this(config, name, listener, scheduler, ticker, transport, SpillIo.DISK);
+  }
+
+  /** @param spillIo the spill's file operations: the disk, or in tests one that fails on cue */
+  Engine(FailoverConfig config, String name, FailoverListener listener, Scheduler scheduler, Ticker ticker,
+      SessionFactory transport, SpillIo spillIo) {
     this.config = config;
     this.name = name;
     this.transport = transport;
     this.queue = new RecordQueue(config.queueSize(), config.maxQueueBytes(), config.maxRecordSize());
     this.tracker = new StatusTracker(config.servers(),
         config.failback().isPresent() ? FailoverStatus.Mode.FAILBACK : FailoverStatus.Mode.ROUND_ROBIN);
-    this.maxBlockNanos = config.maxBlock().toNanos();
+    this.overflow = new OverflowWait(queue,
+        config.overflowPolicy() == OverflowPolicy.BLOCK ? config.maxBlock().toNanos() : 0, ticker);
     this.ticker = ticker;
     FailoverListener both = new CompositeListener(tracker, listener);
     try {
@@ -113,7 +122,8 @@ public final class Engine {
         .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
     this.spill = config.spill()
-        .map(settings -> new Spill(queue, settings, name, doorbell, diskIo, drops, both, System::currentTimeMillis))
+        .map(settings -> new Spill(queue, settings, name, spillIo, doorbell, diskIo, drops, both,
+            System::currentTimeMillis))
         .orElse(null);
   }
 
@@ -167,15 +177,20 @@ public final class Engine {
       return false;
     }
     long sequence = queue.offer(bytes, offset, length);
-    if (sequence >= 0 || (sequence = offerBlocking(bytes, offset, length)) >= 0) {
+    Spill spilling = spillInUse;
+    SpillWriter writer = spilling == null ? null : spilling.writer();
+    if (sequence >= 0 || (sequence = overflow.offer(bytes, offset, length, writer)) >= 0) {
       doorbell.ring();
-      Spill spilling = spillInUse;
-      if (spilling != null) {
-        spilling.afterQueued();
+      if (writer != null) {
+        writer.afterQueued();
       }
       return !tookBackAfterTheSenderEnded(sequence);
     }
-    drops.dropQueueFull();
+    if (writer != null && writer.isFull()) {
+      drops.dropNotSpilled(1, Spill.FULL);
+    } else {
+      drops.dropQueueFull();
+    }
     return false;
   }
 
@@ -195,19 +210,6 @@ public final class Engine {
       return true;
     }
     return false;
-  }
-
-  /** Under {@code block}: queues the record within maxBlock; its sequence number, or -1. */
-  private long offerBlocking(byte[] bytes, int offset, int length) {
-    if (config.overflowPolicy() != OverflowPolicy.BLOCK || maxBlockNanos == 0) {
-      return -1;
-    }
-    try {
-      return queue.offer(bytes, offset, length, maxBlockNanos);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
   }
 
   /**
@@ -296,32 +298,44 @@ public final class Engine {
     if (keepUndelivered) {
       control.keepUndelivered();
     }
-    control.beginStop(ticker.nanoTime() + timeoutNanos);
+    // With a spill, sending ends early enough for the sender to write what is left to disk in time.
+    long reserveNanos = spillInUse == null ? 0 : Math.min(timeoutNanos / 4, SPILL_RESERVE_NANOS);
+    control.beginStop(ticker.nanoTime() + timeoutNanos - reserveNanos);
     stopProbing();
-    List<byte[]> kept = new ArrayList<>();
+    awaitSender(timeoutNanos);
+    state.set(State.STOPPED);
+    transport.close();
+    if (spillInUse != null && senderThread.isAlive()) {
+      return List.of(); // Still writing to its spill, which takes the queue too; late callers take back their own.
+    }
+    if (!keepUndelivered) {
+      return dropWhatCameTooLate();
+    }
+    List<byte[]> leftovers = control.takeLeftovers();
+    List<byte[]> kept = new ArrayList<>(leftovers == null ? List.of() : leftovers);
+    kept.addAll(takeQueued());
+    return kept;
+  }
+
+  /**
+   * Waits for the sender's flush, up to {@code timeoutNanos} in real time; then aborts it. Without
+   * a spill it gets a short grace to count what it held; with one, stop() returns at once: the
+   * sender, past any send, writes to disk what it held (never interrupted there) and counts what the
+   * spill could not take.
+   */
+  private void awaitSender(long timeoutNanos) {
     try {
-      // The flush's budget is on the engine's clock; this join is the real-time backstop.
       senderThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       if (senderThread.isAlive()) {
         control.abort();
-        // With a spill the sender's last act is writing what it could not send to disk: let it.
-        senderThread.join(spillInUse != null ? ABORT_GRACE_WITH_SPILL_MILLIS : ABORT_GRACE_MILLIS);
+        if (spillInUse == null) {
+          senderThread.join(ABORT_GRACE_MILLIS);
+        }
       }
     } catch (InterruptedException e) {
       control.abort();
       Thread.currentThread().interrupt();
-    } finally {
-      state.set(State.STOPPED);
-      transport.close();
-      if (keepUndelivered) {
-        List<byte[]> leftovers = control.takeLeftovers();
-        kept.addAll(leftovers == null ? List.of() : leftovers);
-        kept.addAll(takeQueued());
-      } else {
-        dropWhatCameTooLate();
-      }
     }
-    return kept;
   }
 
   private List<byte[]> takeQueued() {

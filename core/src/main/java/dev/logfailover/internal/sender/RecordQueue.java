@@ -115,20 +115,11 @@ final class RecordQueue implements Outbox.RecordSource {
   }
 
   /**
-   * {@link #offer}, waiting up to {@code timeoutNanos} for room under both bounds ({@link RoomWait}:
-   * woken by the drain that makes room, and looking again every millisecond in any case).
+   * Waits until a drain makes room for a record of {@code length} bytes, or {@code nanos} pass, or
+   * a millisecond in any case ({@link RoomWait}); the caller then offers again.
    */
-  long offer(byte[] bytes, int offset, int length, long timeoutNanos) throws InterruptedException {
-    long deadline = System.nanoTime() + timeoutNanos;
-    long sequence;
-    while ((sequence = offer(bytes, offset, length)) < 0) {
-      long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
-        return -1;
-      }
-      roomWait.await(this, length, remaining);
-    }
-    return sequence;
+  void awaitRoom(int length, long nanos) throws InterruptedException {
+    roomWait.await(this, length, nanos);
   }
 
   /** Both bounds would take a record of {@code length} bytes now (one volatile read). */
@@ -215,14 +206,27 @@ final class RecordQueue implements Outbox.RecordSource {
   /** Gives up to {@code maxRecords} records, oldest first, to {@code into}, which copies them outside the monitor. */
   @Override
   public int drainTo(Outbox.RecordSink into, int maxRecords) {
+    return drainTo(into, maxRecords, Long.MAX_VALUE, 0);
+  }
+
+  /**
+   * {@link #drainTo(Outbox.RecordSink, int)}, taking only the oldest records whose bytes, each
+   * counted with {@code overheadPerRecord} more, add up to at most {@code maxBytes}.
+   */
+  int drainTo(Outbox.RecordSink into, int maxRecords, long maxBytes, int overheadPerRecord) {
     synchronized (drainMonitor) {
       byte[] from;
       int taken = 0;
       int inBatch = 0;
+      long budget = maxBytes;
       synchronized (this) {
         from = ring;
         while (taken < maxRecords && inBatch < count) {
-          long place = slots[slot(inBatch++)];
+          long place = slots[slot(inBatch)];
+          if ((int) place >= 0 && (budget -= (int) place + (long) overheadPerRecord) < 0) {
+            break;
+          }
+          inBatch++;
           if ((int) place >= 0) {
             if (taken == batch.length) {
               batch = Arrays.copyOf(batch, 2 * taken);

@@ -1,6 +1,7 @@
 package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverListener;
+import dev.logfailover.internal.spill.SpillStore;
 import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.internal.transport.Session;
@@ -220,7 +221,9 @@ final class SenderLoop implements Runnable {
     List<byte[]> undelivered = outbox.takeUnreleased();
     if (spill != null) {
       // Kept on disk for the next start, in order; only what does not fit is lost.
-      drops.dropNotSpilled(spill.close(undelivered), "the spill was full at stop (maxSpillSize)");
+      SpillStore.Closing closing = spill.close(undelivered);
+      drops.dropNotSpilled(closing.notKept(), closing.failure() == null ? "the spill was full at stop (maxSpillSize)"
+          : "the spill could not be written at stop: " + closing.failure());
       undelivered.clear();
     }
     carryOver.drainTo(undelivered);

@@ -2,46 +2,49 @@ package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverListener;
 import dev.logfailover.SpillSettings;
+import dev.logfailover.internal.concurrent.Ticker;
+import dev.logfailover.internal.spill.SpillIo;
 import dev.logfailover.internal.spill.SpillStore;
+import dev.logfailover.internal.spill.SpillWriteException;
 import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * The durable spill's moving part (F17). When the memory queue is half full (the sender is falling
- * behind: every server down, a stalled one, a burst), a writer thread of ours moves records from
- * the head of the queue to the {@link SpillStore}, and keeps doing so until the sender has read
- * back everything spilled; meanwhile the sender reads from the spill, not the queue. Records thus
- * leave in the order they were logged: everything on disk is older than the queue's head. The
- * logging threads never touch the disk; they only wake the writer when the queue is half full
- * ({@link #afterQueued()}: a volatile read otherwise), so a caller waits on the disk no longer than
- * on a full queue.
+ * The durable spill (F17), the sender's side of it. When the memory queue is half full (the
+ * sender is falling behind: every server down, a stalled one, a burst), the {@link SpillWriter}
+ * moves records from the head of the queue to the {@link SpillStore}, and keeps doing so until
+ * the sender has read back everything spilled; meanwhile the sender reads from the spill, not the
+ * queue. Records thus leave in the order they were logged: everything on disk is older than the
+ * queue's head. The logging threads never touch the disk.
  *
- * <p>Which source a batch came from is remembered, so that records released by the transport
- * (F14) confirm the spilled ones ({@link #released}), which deletes spent segments; and so that at
- * the end the records the sender still held can be kept in the spill in order ({@link #close}).
+ * <p>A read that fails pauses delivery, in order (nothing from memory passes what is still on
+ * disk), and is tried again a second later. Which source a batch came from is remembered, so that
+ * records released by the transport (F14) confirm the spilled ones ({@link #released}), which
+ * deletes spent segments; and so that at the end the records the sender still held can be kept in
+ * the spill in order ({@link #close}).
  *
- * <p>Threading: {@link #afterQueued()} from logging threads; the writer thread moves records;
- * {@link #drainTo}, {@link #released}, {@link #isEmpty} and {@link #close} run on the sender
- * thread, {@link #open} before it starts. Moving and draining are serialized by this object's
- * monitor, which is what keeps the order.
+ * <p>Threading: {@link #drainTo}, {@link #released}, {@link #isEmpty}, {@link
+ * #spillWhileDisconnected} and {@link #close} run on the sender thread, {@link #open} before it
+ * starts; the writer's moves and the sender's reads are serialized by this object's monitor,
+ * which is what keeps the order. The views ({@link #spilledEvents} and the like) from any thread.
  */
 final class Spill implements Outbox.RecordSource {
-  /** Records the writer moves at a time. */
-  private static final int MAX_MOVE = 4096;
-  private static final long WRITER_STOP_WAIT_MILLIS = 2_000;
-  /** While spilling, how often the writer looks at the queue (and the most a crash takes from it). */
-  private static final long SPILLING_LOOK_NANOS = 1_000_000;
+  /** Why an event that found the queue full while the spill had no room either was dropped. */
+  static final String FULL = "the queue and the spill were full (maxSpillSize)";
+  /** After a failed read, the next try. */
+  private static final long READ_RETRY_NANOS = 1_000_000_000;
 
   private final RecordQueue queue;
   private final SpillSettings settings;
   private final Path directory;
+  private final SpillIo io;
   private final Doorbell doorbell;
+  private final Ticker ticker;
   private final DropCounter drops;
   private final FailoverListener listener;
   private final LongSupplier clockMillis;
@@ -50,24 +53,27 @@ final class Spill implements Outbox.RecordSource {
   private SpillStore store;
   /** Guarded by this for writes: the spill holds records older than the queue's head. */
   private volatile boolean spilling;
-  private volatile boolean writerAsleep;
-  private volatile boolean closing;
-  private Thread writer;
+  /** After a failed read: the sender reads nothing before this (ticker nanos); 0 when none failed. */
+  private volatile long readRetryAt;
+  private final SpillWriter writer;
   /** Sender thread only: which source each record handed out and not released came from. */
   private final BatchSources batchSources = new BatchSources();
   /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
   private final List<byte[]> readFromDisk = new ArrayList<>();
 
-  Spill(RecordQueue queue, SpillSettings settings, String appenderName, Doorbell doorbell, DiskIoShield diskIo,
-      DropCounter drops, FailoverListener listener, LongSupplier clockMillis) {
+  Spill(RecordQueue queue, SpillSettings settings, String appenderName, SpillIo io, Doorbell doorbell,
+      DiskIoShield diskIo, DropCounter drops, FailoverListener listener, LongSupplier clockMillis) {
     this.queue = queue;
     this.diskIo = diskIo;
     this.settings = settings;
     this.directory = directoryFor(settings.directory(), appenderName);
+    this.io = io;
     this.doorbell = doorbell;
+    this.ticker = doorbell.ticker();
     this.drops = drops;
     this.listener = listener;
     this.clockMillis = clockMillis;
+    this.writer = new SpillWriter(this, queue, drops, doorbell, clockMillis);
   }
 
   /**
@@ -87,7 +93,7 @@ final class Spill implements Outbox.RecordSource {
    */
   boolean open(List<byte[]> carriedOver, String threadName) {
     try {
-      store = diskIo.run(() -> SpillStore.open(directory, settings, clockMillis));
+      store = diskIo.run(() -> SpillStore.open(directory, settings, clockMillis, io));
     } catch (IOException | RuntimeException e) {
       listener.spillUnavailable(directory, e.getMessage() == null ? e.toString() : e.getMessage());
       return false;
@@ -99,15 +105,15 @@ final class Spill implements Outbox.RecordSource {
     try {
       int kept = diskIo.run(() -> store.append(carriedOver));
       drops.dropNotSpilled(carriedOver.size() - kept, "the spill was full (maxSpillSize)");
+    } catch (SpillWriteException e) {
+      drops.dropNotSpilled(carriedOver.size() - e.written(), "the spill could not be written: " + e.getMessage());
     } catch (IOException e) {
       drops.dropNotSpilled(carriedOver.size(), "the spill could not be written: " + e);
     }
     // Until the sender, connected, first finds the spill empty: a start with every server down
     // (or with a recovered spill, which must go first) spills from the first event.
     spilling = true;
-    writer = new Thread(this::moveWhileNeeded, threadName);
-    writer.setDaemon(true);
-    writer.start();
+    writer.start(store, threadName);
     return true;
   }
 
@@ -118,74 +124,44 @@ final class Spill implements Outbox.RecordSource {
   void spillWhileDisconnected() {
     if (!spilling) {
       synchronized (this) {
-        store.startNewRun();
-        spilling = true;
+        beginRun();
       }
-      LockSupport.unpark(writer);
+      writer.wakeUp();
     }
   }
 
-  /**
-   * From a logging thread, after it queued a record: wakes the writer if it sleeps and the queue is
-   * half full. While spilling, the writer looks every millisecond instead, so that a steady stream
-   * of events costs the callers no system call each.
-   */
-  void afterQueued() {
-    if (writerAsleep && queue.isHalfFull()) {
-      writerAsleep = false;
-      LockSupport.unpark(writer);
+  /** Under this monitor, before records are moved: from here on the spill holds the queue's oldest. */
+  void beginRun() {
+    if (!spilling) {
+      store.startNewRun();
+      spilling = true;
     }
   }
 
-  private boolean writerHasWork() {
-    return spilling ? !queue.isEmpty() : queue.isHalfFull();
+  boolean isSpilling() {
+    return spilling;
   }
 
-  private void moveWhileNeeded() {
-    List<byte[]> moving = new ArrayList<>(MAX_MOVE);
-    while (!closing) {
-      if (!writerHasWork()) {
-        writerAsleep = true;
-        if (!closing && !writerHasWork()) {
-          if (spilling) {
-            LockSupport.parkNanos(this, SPILLING_LOOK_NANOS);
-          } else {
-            LockSupport.park(this);
-          }
-        }
-        writerAsleep = false;
-        continue;
-      }
-      int kept;
-      String failure = null;
-      synchronized (this) {
-        if (closing) {
-          break;
-        }
-        if (!spilling) {
-          store.startNewRun();
-          spilling = true;
-        }
-        queue.drainTo(moving, MAX_MOVE);
-        try {
-          kept = store.append(moving);
-        } catch (IOException e) {
-          kept = 0;
-          failure = "the spill could not be written: " + e;
-        }
-      }
-      drops.dropNotSpilled(moving.size() - kept, failure != null ? failure : "the spill was full (maxSpillSize)");
-      moving.clear();
-      doorbell.ring();
-    }
+  /** A failed read's pause is over: the sender should be woken to read again. */
+  boolean isReadRetryDue() {
+    long retryAt = readRetryAt;
+    return retryAt != 0 && ticker.nanoTime() - retryAt >= 0;
+  }
+
+  SpillWriter writer() {
+    return writer;
   }
 
   @Override
   public synchronized int drainTo(Outbox.RecordSink into, int maxRecords) {
     if (spilling) {
+      if (isReadPaused()) {
+        return 0; // Nothing from memory may pass what is still on disk.
+      }
       readFromDisk.clear();
       try {
         int read = diskIo.run(() -> store.read(readFromDisk, maxRecords));
+        readRetryAt = 0;
         for (byte[] record : readFromDisk) {
           into.add(record, 0, record.length);
         }
@@ -195,14 +171,23 @@ final class Spill implements Outbox.RecordSource {
           return read;
         }
       } catch (IOException e) {
-        listener.spillUnavailable(directory, "it cannot be read (" + e + "); " + store.pendingRecords()
-            + " events stay in it for the next start");
+        if (readRetryAt == 0) {
+          listener.spillUnavailable(directory, "it cannot be read (" + e + "): the " + store.pendingRecords()
+              + " events in it and every later one wait, in order, and the read is tried again every second");
+        }
+        readRetryAt = (ticker.nanoTime() + READ_RETRY_NANOS) | 1;
+        return 0;
       }
       spilling = false; // Everything spilled is in hand: the queue's head is the oldest record left.
     }
     int taken = queue.drainTo(into, maxRecords);
     batchSources.handedOut(false, taken);
     return taken;
+  }
+
+  private boolean isReadPaused() {
+    long retryAt = readRetryAt;
+    return retryAt != 0 && ticker.nanoTime() - retryAt < 0;
   }
 
   /** The oldest {@code count} records handed out left the outbox (sent, rejected or dropped). */
@@ -215,50 +200,43 @@ final class Spill implements Outbox.RecordSource {
           return null;
         });
       } catch (IOException e) {
-        listener.spillUnavailable(directory, "a sent segment cannot be deleted (" + e + ")");
+        listener.spillUnavailable(directory, "a sent segment could be neither deleted nor emptied (" + e
+            + "): its events go again after a restart");
       }
+      writer.roomFreed();
     }
   }
 
-  /** Nothing waits, in the spill or in the queue. */
+  /** Nothing waits, in the spill or in the queue; or nothing can be taken until a failed read is tried again. */
   boolean isEmpty() {
-    return queue.isEmpty() && (!spilling || !store.hasUnread());
+    return isReadPaused() || queue.isEmpty() && (!spilling || !store.hasUnread());
   }
 
   /**
    * At the sender's end: stops the writer, then keeps in the spill, in order, what was not sent:
    * {@code unreleased} (the sender's batch, whose spilled records are still on disk) and what is
-   * left in the queue. Returns how many did not fit (maxSpillSize): they are lost, to be counted.
+   * left in the queue. Says how many were not kept (no room, or a failed write): they are lost, to be counted.
    */
-  int close(List<byte[]> unreleased) {
-    closing = true;
-    LockSupport.unpark(writer);
-    // An aborted stop interrupted the sender; the writer, never interrupted, ends at its next look.
-    boolean interrupted = Thread.interrupted();
-    try {
-      writer.join(WRITER_STOP_WAIT_MILLIS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  SpillStore.Closing close(List<byte[]> unreleased) {
+    writer.stop();
     // Each run of records the sender took from memory goes back after the spilled records it followed.
     List<SpillStore.Held> held = batchSources.heldFromMemory(unreleased);
     List<byte[]> newest = new ArrayList<>();
     synchronized (this) {
       queue.drainTo(newest, Integer.MAX_VALUE);
+      SpillStore.Closing closing;
       try {
-        int lost = diskIo.run(() -> store.closeKeeping(held, newest));
-        if (store.pendingRecords() > 0) {
-          listener.spillKept(directory, store.pendingRecords());
-        }
-        return lost;
+        closing = diskIo.run(() -> store.closeKeeping(held, newest));
       } catch (IOException e) {
-        listener.spillUnavailable(directory, "it could not be closed (" + e + ")");
-        return held.stream().mapToInt(run -> run.records().size()).sum() + newest.size();
+        throw new AssertionError("closeKeeping reports its failures", e);
       }
+      if (store.pendingRecords() > 0) {
+        listener.spillKept(directory, store.pendingRecords());
+      }
+      if (closing.failure() != null) {
+        listener.spillUnavailable(directory, "it could not keep everything at the stop (" + closing.failure() + ")");
+      }
+      return closing;
     }
   }
 

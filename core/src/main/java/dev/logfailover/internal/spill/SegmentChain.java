@@ -24,14 +24,15 @@ final class SegmentChain {
   private final long segmentBytes;
   private final boolean sync;
   private final LongSupplier clockMillis;
+  private final SpillIo io;
   /** Oldest first; the last may be the one appended to. */
   private final List<SegmentFile> segments = new ArrayList<>();
-  private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(256 << 10);
   private long nextSequence = SegmentFile.FIRST_SEQUENCE;
   private long bytesOnDisk;
 
-  SegmentChain(Path directory, SpillSettings settings, LongSupplier clockMillis) {
+  SegmentChain(Path directory, SpillSettings settings, LongSupplier clockMillis, SpillIo io) {
     this.directory = directory;
+    this.io = io;
     this.maxBytes = settings.maxSize();
     this.segmentBytes = Math.max(64L << 10, Math.min(16L << 20, settings.maxSize() / 16));
     this.sync = settings.sync() == SpillSettings.Sync.ALWAYS;
@@ -55,7 +56,7 @@ final class SegmentChain {
         damage.add(new SpillStore.Damage(file, 0, "not a regular file: skipped"));
         continue;
       }
-      SegmentFile segment = SegmentFile.openExisting(file);
+      SegmentFile segment = SegmentFile.openExisting(file, io);
       long from = segment.sequence() == checkpoint.sequence() ? checkpoint.offset() : SegmentFile.HEADER_BYTES;
       SegmentFile.Scan scan = segment.scan(from);
       if (from != SegmentFile.HEADER_BYTES && segment.start() == SegmentFile.HEADER_BYTES) {
@@ -77,16 +78,38 @@ final class SegmentChain {
     return records;
   }
 
-  /** Appends {@code records} in order, as many as fit under {@code maxSpillSize}; returns how many. */
-  int append(List<byte[]> records) throws IOException {
-    long now = clockMillis.getAsLong();
+  /**
+   * Appends {@code records} in order, as many as fit under {@code maxSpillSize}; returns how many.
+   *
+   * @throws SpillWriteException when a write fails, saying how many records were written before it
+   */
+  int append(RecordBatch records) throws SpillWriteException {
     int appended = 0;
-    while (appended < records.size()) {
+    try {
+      while (appended < records.size()) {
+        int fitting = appendToLast(records, appended);
+        if (fitting == 0) {
+          break; // The spill is full.
+        }
+        appended += fitting;
+      }
+      return appended;
+    } catch (IOException e) {
+      throw new SpillWriteException(appended, e); // Each segment's append is all or none.
+    }
+  }
+
+  /**
+   * Appends to the writable segment (a new one when there is none) the records from {@code from}
+   * on that fit in it and in the spill; returns how many, 0 when the spill has no room for the next.
+   */
+  private int appendToLast(RecordBatch records, int from) throws IOException {
+    while (true) {
       SegmentFile segment = writableSegment();
       int fitting = 0;
       long bytes = 0;
-      for (int i = appended; i < records.size(); i++) {
-        long size = SegmentFile.recordBytes(records.get(i));
+      for (int i = from; i < records.size(); i++) {
+        long size = records.framedBytes(i);
         boolean roomInSpill = bytesOnDisk + bytes + size <= maxBytes;
         boolean roomInSegment = fitting == 0 || segment.end() + bytes + size <= segmentBytes;
         if (!roomInSpill || !roomInSegment) {
@@ -97,19 +120,18 @@ final class SegmentChain {
       }
       if (fitting == 0) {
         if (segment.end() > SegmentFile.HEADER_BYTES && bytesOnDisk + SegmentFile.HEADER_BYTES
-            + SegmentFile.recordBytes(records.get(appended)) <= maxBytes) {
+            + records.framedBytes(from) <= maxBytes) {
           segment.sealForWriting();
-          continue;
+          continue; // A new segment would take it.
         }
-        break; // The spill is full.
+        return 0;
       }
-      bytesOnDisk += segment.append(records.subList(appended, appended + fitting), now, sync, writeBuffer);
-      appended += fitting;
+      bytesOnDisk += segment.append(records, from, from + fitting, sync);
       if (segment.end() >= segmentBytes) {
         segment.sealForWriting();
       }
+      return fitting;
     }
-    return appended;
   }
 
   private SegmentFile writableSegment() throws IOException {
@@ -117,7 +139,7 @@ final class SegmentChain {
     if (last != null && (last.isWritable() || bytesOnDisk + SegmentFile.HEADER_BYTES > maxBytes)) {
       return last; // Writable, or no room for another: append() finds no room and stops.
     }
-    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync);
+    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync, io);
     nextSequence += SegmentFile.SEQUENCE_STEP;
     segments.add(segment);
     bytesOnDisk += segment.end();
@@ -138,7 +160,7 @@ final class SegmentChain {
    */
   int insert(SegmentFile after, List<byte[]> records) throws IOException {
     if (segments.isEmpty()) {
-      return append(records);
+      return append(RecordBatch.of(records, clockMillis.getAsLong()));
     }
     long room = maxBytes - bytesOnDisk - SegmentFile.HEADER_BYTES;
     int fitting = 0;
@@ -154,9 +176,8 @@ final class SegmentChain {
       throw new IOException("no room between spill segments " + after.sequence() + " and "
           + segments.get(index).sequence());
     }
-    SegmentFile inserted = SegmentFile.create(directory, sequence, sync);
-    bytesOnDisk += inserted.end() + inserted.append(records.subList(0, fitting), clockMillis.getAsLong(), sync,
-        writeBuffer);
+    SegmentFile inserted = SegmentFile.create(directory, sequence, sync, io);
+    bytesOnDisk += inserted.end() + inserted.append(RecordBatch.of(records, clockMillis.getAsLong()), 0, fitting, sync);
     inserted.sealForWriting();
     segments.add(index, inserted);
     return fitting;
@@ -180,11 +201,19 @@ final class SegmentChain {
     return segments.isEmpty() ? null : segments.get(segments.size() - 1);
   }
 
-  /** Deletes the first segment, all of whose records were sent. */
+  /**
+   * Deletes the first segment, all of whose records were sent. It leaves the chain whether or not
+   * its file can be deleted ({@link SegmentFile#delete}), so that the rest of the spill goes on.
+   */
   void deleteFirst() throws IOException {
     SegmentFile first = segments.remove(0);
     bytesOnDisk -= first.end();
     first.delete();
+  }
+
+  /** The room left under {@code maxSpillSize}, in bytes. */
+  long roomBytes() {
+    return maxBytes - bytesOnDisk;
   }
 
   /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds). */

@@ -36,16 +36,20 @@ final class SegmentFile {
 
   private final Path file;
   private final long sequence;
+  private final SpillIo io;
   private FileChannel channel;
   /** Where its first record not yet sent starts: after the header, or a clean stop's checkpoint. */
   private long start = HEADER_BYTES;
   private long end;
   private boolean writable;
   private final CRC32C crc = new CRC32C();
+  /** The millis of a record, big-endian, as its checksum covers them. */
+  private final ByteBuffer millisBytes = ByteBuffer.allocate(Long.BYTES);
 
-  private SegmentFile(Path file, long sequence, FileChannel channel, long end, boolean writable) {
+  private SegmentFile(Path file, long sequence, SpillIo io, FileChannel channel, long end, boolean writable) {
     this.file = file;
     this.sequence = sequence;
+    this.io = io;
     this.channel = channel;
     this.end = end;
     this.writable = writable;
@@ -62,9 +66,9 @@ final class SegmentFile {
   }
 
   /** A new, empty segment, ready to append to. */
-  static SegmentFile create(Path directory, long sequence, boolean sync) throws IOException {
+  static SegmentFile create(Path directory, long sequence, boolean sync, SpillIo io) throws IOException {
     Path file = directory.resolve(String.format("%019d", sequence) + SUFFIX);
-    FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+    FileChannel channel = io.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     try {
       writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
@@ -74,17 +78,17 @@ final class SegmentFile {
       }
     } catch (IOException e) {
       channel.close();
-      Files.deleteIfExists(file);
+      io.delete(file);
       throw e;
     }
-    return new SegmentFile(file, sequence, channel, HEADER_BYTES, true);
+    return new SegmentFile(file, sequence, io, channel, HEADER_BYTES, true);
   }
 
   /** A segment an earlier run left; {@link #scan} says where its valid records end. */
-  static SegmentFile openExisting(Path file) throws IOException {
+  static SegmentFile openExisting(Path file, SpillIo io) throws IOException {
     String name = file.getFileName().toString();
     long sequence = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
-    return new SegmentFile(file, sequence, PrivateFiles.open(file, StandardOpenOption.READ), 0, false);
+    return new SegmentFile(file, sequence, io, io.open(file, StandardOpenOption.READ), 0, false);
   }
 
   long sequence() {
@@ -113,6 +117,10 @@ final class SegmentFile {
    */
   Scan scan(long from) throws IOException {
     long size = channel.size();
+    if (size == 0) {
+      end = 0;
+      return new Scan(0, 0, null); // Sent, and emptied because it could not be deleted: no damage.
+    }
     ByteBuffer magic = ByteBuffer.allocate(HEADER_BYTES);
     if (size < HEADER_BYTES || readFully(magic, 0) < HEADER_BYTES || !Arrays.equals(magic.array(), MAGIC)) {
       end = 0;
@@ -165,41 +173,29 @@ final class SegmentFile {
   }
 
   /**
-   * Appends {@code records}, each stamped {@code millis}, through {@code buffer} (direct, so that
-   * the channel writes it without a copy); returns the bytes written.
+   * Appends records {@code from} to {@code to} (exclusive) of {@code records}, framed there, with
+   * one write; returns the bytes written. All or none: after a failed write (no space, say) the
+   * file is cut back to where the records were to start, so that a crash cannot bring back records
+   * that were counted as not spilled.
    */
-  long append(List<byte[]> records, long millis, boolean sync, ByteBuffer buffer) throws IOException {
-    long start = end;
-    long position = end;
-    buffer.clear();
-    for (byte[] record : records) {
-      if (buffer.remaining() < RECORD_HEADER_BYTES) {
-        position += flush(buffer, position);
+  long append(RecordBatch records, int from, int to, boolean sync) throws IOException {
+    try {
+      ByteBuffer run = records.framed(from, to);
+      long written = run.remaining();
+      writeFully(channel, run, end);
+      if (sync) {
+        channel.force(false);
       }
-      buffer.putInt(record.length).putInt(checksum(millis, record, 0, record.length)).putLong(millis);
-      for (int from = 0; from < record.length; ) {
-        if (!buffer.hasRemaining()) {
-          position += flush(buffer, position);
-        }
-        int length = Math.min(buffer.remaining(), record.length - from);
-        buffer.put(record, from, length);
-        from += length;
+      end += written;
+      return written;
+    } catch (IOException e) {
+      try {
+        channel.truncate(end);
+      } catch (IOException | RuntimeException ignored) {
+        e.addSuppressed(ignored); // Past end, so never read by this run; a crash may bring them back.
       }
+      throw e;
     }
-    position += flush(buffer, position);
-    if (sync) {
-      channel.force(false);
-    }
-    end = position;
-    return end - start;
-  }
-
-  private int flush(ByteBuffer buffer, long position) throws IOException {
-    buffer.flip();
-    int bytes = buffer.remaining();
-    writeFully(channel, buffer, position);
-    buffer.clear();
-    return bytes;
   }
 
   /**
@@ -234,7 +230,6 @@ final class SegmentFile {
     return Arrays.copyOf(ends, count);
   }
 
-  /** The written-at millis of the record at {@code offset}. */
   /**
    * When the record at {@code offset} was written. Asked from any thread (status, metrics, JMX)
    * through a channel of its own: an interrupt of that thread closes only this one, never the
@@ -242,7 +237,7 @@ final class SegmentFile {
    */
   long writtenAtMillis(long offset) throws IOException {
     ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-    try (FileChannel own = PrivateFiles.open(file, StandardOpenOption.READ)) {
+    try (FileChannel own = io.open(file, StandardOpenOption.READ)) {
       while (header.hasRemaining() && own.read(header, offset + header.position()) > 0) {
         // Reads the 16 bytes of the header.
       }
@@ -252,9 +247,8 @@ final class SegmentFile {
 
   private int checksum(long millis, byte[] bytes, int from, int length) {
     crc.reset();
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      crc.update((int) (millis >>> shift));
-    }
+    millisBytes.putLong(0, millis);
+    crc.update(millisBytes.array(), 0, Long.BYTES);
     crc.update(bytes, from, length);
     return (int) crc.getValue();
   }
@@ -284,8 +278,26 @@ final class SegmentFile {
     }
   }
 
+  /**
+   * Deletes the file, all of whose records were sent. If it cannot be, it is emptied instead: the
+   * next start deletes an empty segment without sending anything. Throws only when neither works,
+   * and then the next start sends its records again.
+   */
   void delete() throws IOException {
     closeChannel();
-    Files.deleteIfExists(file);
+    try {
+      io.delete(file);
+    } catch (IOException deleteFailed) {
+      try (FileChannel emptied = io.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        emptied.force(true);
+      } catch (IOException | RuntimeException emptyFailed) {
+        deleteFailed.addSuppressed(emptyFailed);
+        throw deleteFailed;
+      }
+    }
+  }
+
+  Path file() {
+    return file;
   }
 }

@@ -22,8 +22,10 @@ import java.util.function.LongSupplier;
  * <p>A {@link DirectoryLock} held from {@link #open} to {@link #close} keeps a second process (or
  * appender) off the directory.
  *
- * <p>Thread-safe: every method holds this object's monitor, so the spill's writer thread and the
- * sender thread each see the other's changes whole; disk I/O happens under it.
+ * <p>Thread-safe: every method but the three views ({@link #pendingRecords}, {@link #bytesOnDisk},
+ * {@link #oldestPendingMillis}) holds this object's monitor, so the spill's writer thread and the
+ * sender thread each see the other's changes whole; disk I/O happens under it. The views read what
+ * the last change published, so that a status or a metric never waits behind a write or a flush.
  */
 public final class SpillStore implements Closeable {
 
@@ -41,10 +43,15 @@ public final class SpillStore implements Closeable {
   /** spillSync always: checkpoints are forced too. */
   private final boolean syncAlways;
   private final DirectoryLock lock;
+  private final LongSupplier clockMillis;
   private final SegmentChain segments;
   private final List<Damage> damage = new ArrayList<>();
   /** Records not yet confirmed sent (read or not). */
   private long pendingRecords;
+  /** What the views read, published at the end of every change. */
+  private volatile long pendingView;
+  private volatile long bytesView;
+  private volatile Position oldestView;
   /** The first record not confirmed; the first record not read. */
   private Position confirmed;
   private Position read;
@@ -55,11 +62,13 @@ public final class SpillStore implements Closeable {
 
   private record Position(SegmentFile segment, long offset) {}
 
-  private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, DirectoryLock lock) {
+  private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, SpillIo io,
+      DirectoryLock lock) {
     this.directory = directory;
     this.syncAlways = settings.sync() == SpillSettings.Sync.ALWAYS;
     this.lock = lock;
-    this.segments = new SegmentChain(directory, settings, clockMillis);
+    this.clockMillis = clockMillis;
+    this.segments = new SegmentChain(directory, settings, clockMillis, io);
   }
 
   /**
@@ -70,9 +79,15 @@ public final class SpillStore implements Closeable {
    * @throws IOException when the directory cannot be made, read or locked, or is not ours ({@link PrivateFiles})
    */
   public static SpillStore open(Path directory, SpillSettings settings, LongSupplier clockMillis) throws IOException {
+    return open(directory, settings, clockMillis, SpillIo.DISK);
+  }
+
+  /** {@link #open(Path, SpillSettings, LongSupplier)} with the segments' file operations through {@code io}. */
+  public static SpillStore open(Path directory, SpillSettings settings, LongSupplier clockMillis, SpillIo io)
+      throws IOException {
     PrivateFiles.directory(directory);
     DirectoryLock lock = DirectoryLock.take(directory);
-    SpillStore store = new SpillStore(directory, settings, clockMillis, lock);
+    SpillStore store = new SpillStore(directory, settings, clockMillis, io, lock);
     try {
       store.recover();
     } catch (IOException | RuntimeException e) {
@@ -86,6 +101,19 @@ public final class SpillStore implements Closeable {
     pendingRecords = segments.recover(Checkpoint.read(directory, damage), damage);
     Checkpoint.delete(directory);
     startFromFirstSegment();
+    publish();
+  }
+
+  /** Publishes the views: called at the end of every change, under the monitor. */
+  private void publish() {
+    pendingView = pendingRecords;
+    bytesView = segments.bytesOnDisk();
+    Position at = confirmed;
+    if (at != null && at.offset() >= at.segment().end()) {
+      SegmentFile next = segments.after(at.segment());
+      at = next == null ? null : new Position(next, next.start());
+    }
+    oldestView = pendingRecords == 0 || closed ? null : at;
   }
 
   /** Nothing is read or confirmed yet in the first segment (or there is none). */
@@ -101,20 +129,47 @@ public final class SpillStore implements Closeable {
   /**
    * Appends {@code records} in order, as many as fit under {@code maxSpillSize}; returns how many
    * (the rest, the newest, did not fit).
+   *
+   * @throws SpillWriteException when a write failed, saying how many were appended before it
    */
   public synchronized int append(List<byte[]> records) throws IOException {
+    return append(RecordBatch.of(records, clockMillis.getAsLong()));
+  }
+
+  /** {@link #append(List)} of a batch the caller reuses, its records stamped by the caller. */
+  public synchronized int append(RecordBatch records) throws IOException {
     checkOpen();
-    int appended = segments.append(records);
-    pendingRecords += appended;
-    if (confirmed == null && !segments.isEmpty()) {
-      startFromFirstSegment();
+    int appended = 0;
+    try {
+      appended = segments.append(records);
+      return appended;
+    } catch (SpillWriteException e) {
+      appended = e.written();
+      throw e;
+    } finally {
+      pendingRecords += appended;
+      if (confirmed == null && !segments.isEmpty()) {
+        startFromFirstSegment();
+      }
+      publish();
     }
-    return appended;
   }
 
   /**
+   * Bytes of records that {@link #append} takes now, counting {@code overheadPerRecord} bytes for
+   * each record on top of its own ({@link #RECORD_OVERHEAD_BYTES} is always enough).
+   */
+  public synchronized long roomBytes() {
+    return segments.roomBytes();
+  }
+
+  /** What a record takes on disk beyond its bytes, at most: its header, and a segment's header if it starts one. */
+  public static final int RECORD_OVERHEAD_BYTES = SegmentFile.RECORD_HEADER_BYTES + SegmentFile.HEADER_BYTES;
+
+  /**
    * Reads up to {@code maxRecords} records not read yet, oldest first, into {@code into}; returns how
-   * many. They stay on disk until {@link #confirm confirmed}.
+   * many. They stay on disk until {@link #confirm confirmed}. A read that fails moves nothing on:
+   * the same records come once it works again.
    */
   public synchronized int read(Collection<byte[]> into, int maxRecords) throws IOException {
     checkOpen();
@@ -132,7 +187,15 @@ public final class SpillStore implements Closeable {
       readBuffer.clear();
       long offset = read.offset();
       List<byte[]> chunk = new ArrayList<>();
-      long[] ends = segment.readRecords(offset, readBuffer, maxRecords - taken, chunk);
+      long[] ends;
+      try {
+        ends = segment.readRecords(offset, readBuffer, maxRecords - taken, chunk);
+      } catch (IOException e) {
+        if (taken > 0) {
+          break; // What was read goes out; the next read meets the failure again, at the same place.
+        }
+        throw e;
+      }
       for (int i = 0; i < chunk.size(); i++) {
         into.add(chunk.get(i));
         readNotConfirmed.add(new Position(segment, ends[i]));
@@ -157,6 +220,7 @@ public final class SpillStore implements Closeable {
       confirmed = readNotConfirmed.poll();
       pendingRecords--;
     }
+    IOException deleteFailed = null;
     while (!segments.isEmpty()) {
       SegmentFile first = segments.first();
       boolean allSent = confirmed.segment() != first
@@ -164,7 +228,11 @@ public final class SpillStore implements Closeable {
       if (!allSent) {
         break;
       }
-      segments.deleteFirst();
+      try {
+        segments.deleteFirst();
+      } catch (IOException e) {
+        deleteFailed = e; // Out of the chain all the same: the rest of the spill goes on.
+      }
       if (segments.isEmpty()) {
         confirmed = read = null;
         break;
@@ -173,29 +241,33 @@ public final class SpillStore implements Closeable {
       confirmed = confirmed.segment() == first ? start : confirmed;
       read = read.segment() == first ? start : read;
     }
+    publish();
+    if (deleteFailed != null) {
+      throw deleteFailed;
+    }
   }
 
-  /** Records not yet confirmed sent, read or not. */
-  public synchronized long pendingRecords() {
-    return pendingRecords;
+  /** Records not yet confirmed sent, read or not (a view: never waits for the monitor). */
+  public long pendingRecords() {
+    return pendingView;
   }
 
-  /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds). */
-  public synchronized long bytesOnDisk() {
-    return segments.bytesOnDisk();
+  /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds; a view). */
+  public long bytesOnDisk() {
+    return bytesView;
   }
 
-  /** When the oldest record not confirmed was written, in epoch millis; -1 when none is pending. */
-  public synchronized long oldestPendingMillis() {
-    if (pendingRecords == 0 || closed) {
+  /**
+   * When the oldest record not confirmed was written, in epoch millis; -1 when none is pending or
+   * its segment went (sent) as this read it. A view: it reads the record's header through a channel
+   * of its own, never waiting for the monitor.
+   */
+  public long oldestPendingMillis() {
+    Position at = oldestView;
+    if (at == null) {
       return -1;
     }
     try {
-      Position at = confirmed;
-      if (at.offset() >= at.segment().end()) {
-        SegmentFile next = segments.after(at.segment());
-        at = new Position(next, next.start());
-      }
       return at.segment().writtenAtMillis(at.offset());
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -214,21 +286,25 @@ public final class SpillStore implements Closeable {
     segments.sealLast();
   }
 
+  /** What a {@link #closeKeeping} could not keep, and the first failure met (null: only maxSpillSize). */
+  public record Closing(int notKept, IOException failure) {}
+
   /**
    * Closes the spill, keeping what was not sent for the next start, in order: each of {@code held}
    * goes right after the read records that preceded it in the sender's hands (before everything
-   * pending when none did), and {@code newest} at the end. Returns how many did not fit
-   * ({@code maxSpillSize}). Records read and not confirmed stay pending. Nothing pending: the
-   * directory is left with no segment.
+   * pending when none did), and {@code newest} at the end. Says how many were not kept (no room
+   * under {@code maxSpillSize}, or a failed write) and the first failure. Records read and not
+   * confirmed stay pending. Nothing pending: the directory is left with no segment.
    */
-  public synchronized int closeKeeping(List<Held> held, List<byte[]> newest) throws IOException {
-    int lost = 0;
+  public synchronized Closing closeKeeping(List<Held> held, List<byte[]> newest) {
+    int notKept = newest.size();
     for (Held run : held) {
-      lost += run.records().size();
+      notKept += run.records().size();
     }
     if (closed) {
-      return lost + newest.size();
+      return new Closing(notKept, new IOException("the spill in " + directory + " is closed"));
     }
+    IOException failure = null;
     try {
       List<Position> read = new ArrayList<>(readNotConfirmed);
       for (int i = held.size() - 1; i >= 0; i--) {
@@ -236,18 +312,43 @@ public final class SpillStore implements Closeable {
         Held run = held.get(i);
         int before = Math.min(run.afterReadRecords(), read.size());
         SegmentFile after = before == 0 ? null : read.get(before - 1).segment();
-        int kept = segments.insert(after, run.records());
+        int kept;
+        try {
+          kept = segments.insert(after, run.records());
+        } catch (SpillWriteException e) {
+          kept = e.written();
+          failure = failure == null ? e : failure;
+        } catch (IOException e) {
+          kept = 0;
+          failure = failure == null ? e : failure;
+        }
         pendingRecords += kept;
-        lost -= kept;
+        notKept -= kept;
       }
-      lost += newest.size() - append(newest);
+      try {
+        notKept -= append(newest);
+      } catch (SpillWriteException e) {
+        notKept -= e.written();
+        failure = failure == null ? e : failure;
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
       if (pendingRecords > 0 && confirmed != null) {
-        new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory, syncAlways);
+        try {
+          new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory, syncAlways);
+        } catch (IOException e) {
+          failure = failure == null ? new IOException("no checkpoint (the first segment goes whole again): " + e, e)
+              : failure;
+        }
       }
     } finally {
-      close();
+      try {
+        close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
     }
-    return lost;
+    return new Closing(notKept, failure);
   }
 
   @Override
@@ -256,6 +357,7 @@ public final class SpillStore implements Closeable {
       return;
     }
     closed = true;
+    publish();
     try {
       segments.closeChannels();
     } finally {

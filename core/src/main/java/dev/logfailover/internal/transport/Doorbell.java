@@ -97,6 +97,18 @@ public final class Doorbell implements Closeable {
   }
 
   /**
+   * Sleeps until {@code deadlineNanos} on the ticker or a {@link #wake()}, unless {@code stillPaused}
+   * says otherwise first: a pause that new work does not end (a backoff while every server is
+   * down), so {@link #ring()} leaves it alone and a logging thread pays no system call per event
+   * meanwhile. May return early.
+   */
+  public void pause(long deadlineNanos, BooleanSupplier stillPaused) throws IOException {
+    if (stillPaused.getAsBoolean()) {
+      select(deadlineNanos);
+    }
+  }
+
+  /**
    * Waits until {@code key}'s channel is ready for {@code operation} (or a wake, or the deadline);
    * the caller checks which. May return early. Returns whether the channel was ready at the wake-up.
    */

@@ -26,6 +26,8 @@ import java.util.function.Function;
 final class SenderFixture implements AutoCloseable {
   final FakeResolver resolver = new FakeResolver();
   final FakeTicker ticker = new FakeTicker();
+  /** The spill's file operations: the disk, unless a test of disk faults sets its own before start. */
+  dev.logfailover.internal.spill.SpillIo spillIo = dev.logfailover.internal.spill.SpillIo.DISK;
   final ManualScheduler scheduler = new ManualScheduler(ticker);
   final RecordingFailoverListener listener = new RecordingFailoverListener();
   final List<FakeServer> servers = new ArrayList<>();
@@ -135,8 +137,8 @@ final class SenderFixture implements AutoCloseable {
 
   /** An engine for {@code config} on this fixture's clock, listener and transport. */
   Engine newEngine(FailoverConfig config, Scheduler probeScheduler) {
-    return new Engine(config, listener, probeScheduler, ticker,
-        transport != null ? transport.apply(config) : Transports.forConfig(config));
+    return new Engine(config, config.primary().host(), listener, probeScheduler, ticker,
+        transport != null ? transport.apply(config) : Transports.forConfig(config), spillIo);
   }
 
   /**

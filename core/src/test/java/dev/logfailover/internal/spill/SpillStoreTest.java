@@ -212,7 +212,8 @@ class SpillStoreTest {
     first.append(events(10, 90));
     readAll(first);
     first.confirm(40); // event-10 .. event-49 sent
-    assertEquals(0, first.closeKeeping(List.of(new SpillStore.Held(0, events(0, 10))), events(100, 5)));
+    assertEquals(new SpillStore.Closing(0, null), first.closeKeeping(List.of(new SpillStore.Held(0, events(0, 10))),
+        events(100, 5)));
 
     try (SpillStore store = open(1 << 20)) {
       assertEquals(65, store.pendingRecords());
@@ -249,7 +250,8 @@ class SpillStoreTest {
     // The sender then took event-20 .. event-29 from memory; the spill began again with event-30.
     first.startNewRun();
     first.append(events(30, 20));
-    assertEquals(0, first.closeKeeping(List.of(new SpillStore.Held(15, events(20, 10))), events(50, 3)));
+    assertEquals(new SpillStore.Closing(0, null), first.closeKeeping(List.of(new SpillStore.Held(15, events(20, 10))),
+        events(50, 3)));
 
     try (SpillStore store = open(1 << 20)) {
       assertEquals(names(5, 48), readAll(store));
