@@ -30,9 +30,20 @@ final class Backlogs {
 
   private Backlogs() {}
 
-  /** Whether {@code context} can hand a backlog on: a logger context, whose stop we can see. */
+  /**
+   * Whether a stopping appender should hand its backlog on: its context is a logger context (whose
+   * stop we can see) and is being reset, which is how a reconfiguration (and the context's own
+   * stop) stops appenders. A stop of the appender alone, from code, has no successor: what it
+   * could not deliver is dropped and counted in its own books, not parked where nobody looks.
+   */
   static boolean canKeep(Context context) {
-    return context instanceof LoggerContext;
+    return context instanceof LoggerContext && isInsideContextReset();
+  }
+
+  /** Logback tells an appender nothing of why it is stopped: the call stack does. */
+  private static boolean isInsideContextReset() {
+    return StackWalker.getInstance().walk(frames -> frames.anyMatch(frame -> frame.getMethodName().equals("reset")
+        && frame.getClassName().equals(LoggerContext.class.getName())));
   }
 
   /** Keeps {@code backlog} for the next appender called {@code appenderName} in {@code context}. */

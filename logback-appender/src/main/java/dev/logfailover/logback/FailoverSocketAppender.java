@@ -118,9 +118,9 @@ public class FailoverSocketAppender<E> extends UnsynchronizedAppenderBase<E> {
 
   /**
    * Flushes what is queued, bounded by {@code shutdownTimeout} (F10), and closes every socket.
-   * What the flush cannot deliver is kept for the appender of the same name that a
-   * reconfiguration starts next ({@link Backlogs}); if the context stops instead, it is dropped
-   * and reported then. The engine stops first: an event logged during the flush still reaches it
+   * When the context is being reset (a reconfiguration), what the flush cannot deliver is kept for
+   * the appender of the same name that it starts next ({@link Backlogs}); if the context stops
+   * instead, it is dropped and reported then. A stop of this appender alone counts it as dropped. The engine stops first: an event logged during the flush still reaches it
    * and is counted as dropped (F9), where a stopped Logback appender would refuse it uncounted.
    */
   @Override

@@ -157,6 +157,21 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
+  void aStopOfTheAppenderAloneCountsWhatItCouldNotDeliverInItsOwnBooksAndParksNothing() throws Exception {
+    primary = FakeServer.start("primary", Framing.NEWLINE);
+    primary.stop();
+    logback = LogbackFixture.fromXml(LogbackFixture.configuration("<host>127.0.0.1</host><port>" + primary.port()
+        + "</port><shutdownTimeout>0s</shutdownTimeout><encoder><pattern>%msg%n</pattern></encoder>"));
+    for (int i = 0; i < 10; i++) {
+      logger().info("event {}", i);
+    }
+    FailoverSocketAppender<Object> appender = logback.appender();
+    appender.stop();
+    assertThat(appender.getStatus().eventsDropped()).as("counted where its user looks").isEqualTo(10);
+    assertThat(Backlogs.claim(logback.context, "COLLECTORS")).as("nothing parked for a successor").isEmpty();
+  }
+
+  @Test
   void item8_whatNoNewAppenderTakesOverIsDroppedAndReportedWhenTheContextStops() throws Exception {
     primary = FakeServer.start("primary", Framing.NEWLINE);
     primary.stop();
