@@ -22,6 +22,7 @@ final class CountingSink implements AutoCloseable {
 
   private final ServerSocket listener;
   private final AtomicLong records = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong firstRecordAt = new AtomicLong();
   private volatile Socket current;
 
@@ -45,6 +46,11 @@ final class CountingSink implements AutoCloseable {
 
   long records() {
     return records.get();
+  }
+
+  /** Bytes received since the sink started, every connection's. */
+  long bytes() {
+    return bytes.get();
   }
 
   /** System.nanoTime() of the first record since the last {@link #resetCount()}, or 0. */
@@ -76,6 +82,7 @@ final class CountingSink implements AutoCloseable {
     try (InputStream in = socket.getInputStream()) {
       int read;
       while ((read = in.read(buffer)) > 0) {
+        bytes.addAndGet(read);
         long lines = countLineFeeds(buffer, read);
         if (lines > 0) {
           firstRecordAt.compareAndSet(0, System.nanoTime());
