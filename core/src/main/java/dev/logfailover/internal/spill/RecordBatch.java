@@ -52,10 +52,8 @@ public final class RecordBatch {
     if (size == ends.length) {
       ends = java.util.Arrays.copyOf(ends, 2 * size);
     }
-    crc.reset();
-    crc.update(millisBytes.array(), 0, Long.BYTES);
-    crc.update(source, offset, length);
-    framed.putInt(length).putInt((int) crc.getValue()).putLong(millis).put(source, offset, length);
+    int checksum = SegmentFile.checksum(crc, millisBytes.array(), source, offset, length);
+    framed.putInt(length).putInt(checksum).putLong(millis).put(source, offset, length);
     ends[size++] = framed.position();
   }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -147,7 +146,8 @@ final class SegmentFile {
       }
       ByteBuffer payload = ByteBuffer.allocate(length);
       readFully(payload, offset + RECORD_HEADER_BYTES);
-      if (checksum(header.getLong(8), payload.array(), 0, length) != header.getInt(4)) {
+      millisBytes.putLong(0, header.getLong(8));
+      if (checksum(crc, millisBytes.array(), payload.array(), 0, length) != header.getInt(4)) {
         why = "a checksum mismatch";
         break;
       }
@@ -245,10 +245,10 @@ final class SegmentFile {
     return header.getLong(8);
   }
 
-  private int checksum(long millis, byte[] bytes, int from, int length) {
+  /** A record's checksum: CRC32C of its millis ({@code millisBigEndian}, 8 bytes) and its bytes. */
+  static int checksum(CRC32C crc, byte[] millisBigEndian, byte[] bytes, int from, int length) {
     crc.reset();
-    millisBytes.putLong(0, millis);
-    crc.update(millisBytes.array(), 0, Long.BYTES);
+    crc.update(millisBigEndian, 0, Long.BYTES);
     crc.update(bytes, from, length);
     return (int) crc.getValue();
   }

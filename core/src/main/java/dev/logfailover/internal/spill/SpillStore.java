@@ -3,9 +3,7 @@ package dev.logfailover.internal.spill;
 import dev.logfailover.SpillSettings;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,16 +49,9 @@ public final class SpillStore implements Closeable {
   /** What the views read, published at the end of every change. */
   private volatile long pendingView;
   private volatile long bytesView;
-  private volatile Position oldestView;
-  /** The first record not confirmed; the first record not read. */
-  private Position confirmed;
-  private Position read;
-  /** End offsets of the records read and not yet confirmed, oldest first, with their segments. */
-  private final ArrayDeque<Position> readNotConfirmed = new ArrayDeque<>();
-  private final ByteBuffer readBuffer = ByteBuffer.allocate(256 << 10);
+  private volatile SpillCursor.Position oldestView;
+  private final SpillCursor cursor;
   private boolean closed;
-
-  private record Position(SegmentFile segment, long offset) {}
 
   private SpillStore(Path directory, SpillSettings settings, LongSupplier clockMillis, SpillIo io,
       DirectoryLock lock) {
@@ -69,6 +60,7 @@ public final class SpillStore implements Closeable {
     this.lock = lock;
     this.clockMillis = clockMillis;
     this.segments = new SegmentChain(directory, settings, clockMillis, io);
+    this.cursor = new SpillCursor(segments);
   }
 
   /**
@@ -100,7 +92,7 @@ public final class SpillStore implements Closeable {
   private void recover() throws IOException {
     pendingRecords = segments.recover(Checkpoint.read(directory, damage), damage);
     Checkpoint.delete(directory);
-    startFromFirstSegment();
+    cursor.startFromFirstSegment();
     publish();
   }
 
@@ -108,17 +100,7 @@ public final class SpillStore implements Closeable {
   private void publish() {
     pendingView = pendingRecords;
     bytesView = segments.bytesOnDisk();
-    Position at = confirmed;
-    if (at != null && at.offset() >= at.segment().end()) {
-      SegmentFile next = segments.after(at.segment());
-      at = next == null ? null : new Position(next, next.start());
-    }
-    oldestView = pendingRecords == 0 || closed ? null : at;
-  }
-
-  /** Nothing is read or confirmed yet in the first segment (or there is none). */
-  private void startFromFirstSegment() {
-    confirmed = read = segments.isEmpty() ? null : new Position(segments.first(), segments.first().start());
+    oldestView = pendingRecords == 0 || closed ? null : cursor.oldestPending();
   }
 
   /** What recovery skipped at open; empty when the earlier run's spill was whole. */
@@ -141,24 +123,18 @@ public final class SpillStore implements Closeable {
     checkOpen();
     int appended = 0;
     try {
-      appended = segments.append(records);
-      return appended;
+      return appended = segments.append(records);
     } catch (SpillWriteException e) {
       appended = e.written();
       throw e;
     } finally {
       pendingRecords += appended;
-      if (confirmed == null && !segments.isEmpty()) {
-        startFromFirstSegment();
-      }
+      cursor.afterAppend();
       publish();
     }
   }
 
-  /**
-   * Bytes of records that {@link #append} takes now, counting {@code overheadPerRecord} bytes for
-   * each record on top of its own ({@link #RECORD_OVERHEAD_BYTES} is always enough).
-   */
+  /** Bytes {@link #append} takes now, counting each record with {@link #RECORD_OVERHEAD_BYTES} more. */
   public synchronized long roomBytes() {
     return segments.roomBytes();
   }
@@ -173,42 +149,12 @@ public final class SpillStore implements Closeable {
    */
   public synchronized int read(Collection<byte[]> into, int maxRecords) throws IOException {
     checkOpen();
-    int taken = 0;
-    while (taken < maxRecords && read != null) {
-      SegmentFile segment = read.segment();
-      if (read.offset() >= segment.end()) {
-        SegmentFile next = segments.after(segment);
-        if (next == null) {
-          break;
-        }
-        read = new Position(next, next.start());
-        continue;
-      }
-      readBuffer.clear();
-      long offset = read.offset();
-      List<byte[]> chunk = new ArrayList<>();
-      long[] ends;
-      try {
-        ends = segment.readRecords(offset, readBuffer, maxRecords - taken, chunk);
-      } catch (IOException e) {
-        if (taken > 0) {
-          break; // What was read goes out; the next read meets the failure again, at the same place.
-        }
-        throw e;
-      }
-      for (int i = 0; i < chunk.size(); i++) {
-        into.add(chunk.get(i));
-        readNotConfirmed.add(new Position(segment, ends[i]));
-      }
-      taken += chunk.size();
-      read = new Position(segment, ends.length == 0 ? segment.end() : ends[chunk.size() - 1]);
-    }
-    return taken;
+    return cursor.read(into, maxRecords);
   }
 
   /** Records appended and not read yet. */
   public synchronized boolean hasUnread() {
-    return pendingRecords > readNotConfirmed.size();
+    return pendingRecords > cursor.readNotConfirmed();
   }
 
   /**
@@ -216,34 +162,11 @@ public final class SpillStore implements Closeable {
    * whose every record is confirmed are deleted; when nothing is left, so is the last one.
    */
   public synchronized void confirm(int count) throws IOException {
-    for (int i = 0; i < count && !readNotConfirmed.isEmpty(); i++) {
-      confirmed = readNotConfirmed.poll();
-      pendingRecords--;
-    }
-    IOException deleteFailed = null;
-    while (!segments.isEmpty()) {
-      SegmentFile first = segments.first();
-      boolean allSent = confirmed.segment() != first
-          || (confirmed.offset() >= first.end() && (!first.isWritable() || pendingRecords == 0));
-      if (!allSent) {
-        break;
-      }
-      try {
-        segments.deleteFirst();
-      } catch (IOException e) {
-        deleteFailed = e; // Out of the chain all the same: the rest of the spill goes on.
-      }
-      if (segments.isEmpty()) {
-        confirmed = read = null;
-        break;
-      }
-      Position start = new Position(segments.first(), segments.first().start());
-      confirmed = confirmed.segment() == first ? start : confirmed;
-      read = read.segment() == first ? start : read;
-    }
-    publish();
-    if (deleteFailed != null) {
-      throw deleteFailed;
+    pendingRecords -= Math.min(count, cursor.readNotConfirmed());
+    try {
+      cursor.confirm(count, pendingRecords);
+    } finally {
+      publish();
     }
   }
 
@@ -263,7 +186,7 @@ public final class SpillStore implements Closeable {
    * of its own, never waiting for the monitor.
    */
   public long oldestPendingMillis() {
-    Position at = oldestView;
+    SpillCursor.Position at = oldestView;
     if (at == null) {
       return -1;
     }
@@ -306,12 +229,12 @@ public final class SpillStore implements Closeable {
     }
     IOException failure = null;
     try {
-      List<Position> read = new ArrayList<>(readNotConfirmed);
+      List<SegmentFile> read = cursor.readSegments();
       for (int i = held.size() - 1; i >= 0; i--) {
         // From the last, so that each insertion finds the segments before it as they were.
         Held run = held.get(i);
         int before = Math.min(run.afterReadRecords(), read.size());
-        SegmentFile after = before == 0 ? null : read.get(before - 1).segment();
+        SegmentFile after = before == 0 ? null : read.get(before - 1);
         int kept;
         try {
           kept = segments.insert(after, run.records());
@@ -333,9 +256,10 @@ public final class SpillStore implements Closeable {
       } catch (IOException e) {
         failure = failure == null ? e : failure;
       }
-      if (pendingRecords > 0 && confirmed != null) {
+      Checkpoint checkpoint = cursor.checkpoint();
+      if (pendingRecords > 0 && checkpoint != null) {
         try {
-          new Checkpoint(confirmed.segment().sequence(), confirmed.offset()).write(directory, syncAlways);
+          checkpoint.write(directory, syncAlways);
         } catch (IOException e) {
           failure = failure == null ? new IOException("no checkpoint (the first segment goes whole again): " + e, e)
               : failure;

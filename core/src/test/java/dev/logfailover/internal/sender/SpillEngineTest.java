@@ -127,6 +127,8 @@ class SpillEngineTest {
     Await.until(() -> fixture.sender.status().spilledEvents() + fixture.sender.status().queuedEvents() == 3_000,
         () -> "held; " + fixture.sender.status());
     fixture.sender.stop();
+    // stop() returns at shutdownTimeout (0 here); the sender keeps the spill on disk in the background.
+    Await.until(() -> !fixture.listener.events("spillKept").isEmpty(), () -> "kept; " + fixture.listener.describe());
     assertEquals(0, fixture.sender.status().eventsDropped(), fixture.sender.status() + "; " + fixture.listener.describe());
     assertEquals(List.of("spillKept 3000"), fixture.listener.events("spillKept"));
 
