@@ -26,6 +26,8 @@ public final class FaultyDisk implements SpillIo {
   /** Bytes every channel may still write before the disk is full; negative: no limit. */
   private final AtomicLong spaceLeft = new AtomicLong(-1);
   private volatile boolean readsFail;
+  /** Writes throw an unchecked exception, as a bug below us would. */
+  private volatile boolean writesBreak;
   private volatile boolean deletesFail;
   private volatile boolean emptyingFails;
   /** When set, each force waits for a permit of it: a flush that takes as long as the test says. */
@@ -42,6 +44,10 @@ public final class FaultyDisk implements SpillIo {
   /** The disk has room again. */
   public void makeRoom() {
     spaceLeft.set(-1);
+  }
+
+  public void breakWrites(boolean broken) {
+    writesBreak = broken;
   }
 
   public void failReads(boolean fail) {
@@ -110,6 +116,9 @@ public final class FaultyDisk implements SpillIo {
     }
 
     private int allow(ByteBuffer source) throws IOException {
+      if (writesBreak) {
+        throw new IllegalStateException("a write broke (injected)");
+      }
       long left = spaceLeft.get();
       if (left < 0) {
         return source.remaining();

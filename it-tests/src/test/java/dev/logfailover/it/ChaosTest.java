@@ -65,7 +65,9 @@ class ChaosTest {
 
   enum Fault {
     KILL(true), FIN(true), STOP(true), STALL(false), REFUSE(false), WRONG_CERTIFICATE(true), RELOAD(false),
-    UNRESOLVABLE_NAME(false);
+    UNRESOLVABLE_NAME(false),
+    /** Every collector stopped at once (the spill's runs only): the backlog goes to disk. */
+    ALL_DOWN(true);
 
     /** Whether over TCP this fault may lose what a collector had not read (the fault matrix's rows). */
     final boolean lossy;
@@ -95,19 +97,22 @@ class ChaosTest {
     for (int i = 0; i < seeds.size(); i++) {
       for (int framework = 0; framework < 2; framework++) {
         runs.add(Arguments.of(framework == 0 ? "logback" : "log4j2", transports.get((2 * i + framework) % 3),
-            seeds.get(i)));
+            seeds.get(i), false));
       }
+      // And one run with a spill behind a small queue, over an acknowledged transport, frameworks in turn.
+      runs.add(Arguments.of(i % 2 == 0 ? "logback" : "log4j2", i % 2 == 0 ? "relp-tls" : "https", seeds.get(i), true));
     }
     return runs.stream();
   }
 
-  @ParameterizedTest(name = "{0} over {1}, seed {2}")
+  @ParameterizedTest(name = "{0} over {1}, seed {2}, spill {3}")
   @MethodSource("runs")
-  void everyEventIsAccountedForThroughRandomFaults(String framework, String transport, long seed) throws Exception {
-    System.out.println("Chaos run: " + framework + " over " + transport + ", seed " + seed
+  void everyEventIsAccountedForThroughRandomFaults(String framework, String transport, long seed, boolean spill)
+      throws Exception {
+    System.out.println("Chaos run: " + framework + " over " + transport + ", seed " + seed + (spill ? ", spill" : "")
         + " (replay: -Dlogfailover.chaos.seeds=" + seed + ")");
     long socketsBefore = openSockets();
-    try (Chaos chaos = new Chaos(framework, transport, seed)) {
+    try (Chaos chaos = new Chaos(framework, transport, seed, spill)) {
       chaos.run();
       chaos.check();
     }
@@ -142,6 +147,11 @@ class ChaosTest {
     private final AtomicLong worstCallNanos = new AtomicLong();
     private final long[] logged = new long[LOGGING_THREADS];
     private final boolean failback;
+    /**
+     * With a spill behind a queue of 1000, every collector down now and then, and a shutdownTimeout
+     * short enough for the stops of reloads to end at it: nothing may be lost at all.
+     */
+    private final boolean spill;
     private Setup setup;
     private final long startNanos = System.nanoTime();
 
@@ -152,8 +162,9 @@ class ChaosTest {
       void run() throws Exception;
     }
 
-    Chaos(String framework, String transport, long seed) throws Exception {
+    Chaos(String framework, String transport, long seed, boolean spill) throws Exception {
       this.framework = framework;
+      this.spill = spill;
       this.transport = transport;
       this.seed = seed;
       this.random = new Random(seed);
@@ -179,7 +190,10 @@ class ChaosTest {
       Setup next = new Setup("127.0.0.1", collectors.get(0).port()).tls(trustStore, null, "changeit")
           .option("transport", transport).option("connectTimeout", "500ms").option("writeTimeout", "1s")
           .option("reconnectDelay", "50ms").option("maxReconnectDelay", "400ms")
-          .option("queueSize", "100000").option("shutdownTimeout", "10s");
+          .option("queueSize", spill ? "1000" : "100000").option("shutdownTimeout", spill ? "300ms" : "10s");
+      if (spill) {
+        next.option("spillDirectory", directory.resolve("spill").toString());
+      }
       if (withUnresolvableName) {
         next.server(UNRESOLVABLE);
       }
@@ -232,7 +246,7 @@ class ChaosTest {
     }
 
     private void strike() throws Exception {
-      Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+      Fault fault = Fault.values()[random.nextInt(Fault.values().length - (spill ? 0 : 1))];
       long now = System.nanoTime();
       List<FakeServer> healthy = collectors.stream().filter(collector -> !pending.containsKey(collector)
           && recoveringUntil.getOrDefault(collector, now) - now <= 0).toList();
@@ -265,6 +279,12 @@ class ChaosTest {
           pending.put(target, new Heal(healAt, () -> target.presentIdentity(rightIdentity)));
         }
         case RELOAD, UNRESOLVABLE_NAME -> reload(setup(fault == Fault.UNRESOLVABLE_NAME));
+        case ALL_DOWN -> {
+          for (FakeServer collector : healthy) {
+            collector.stop();
+            pending.put(collector, new Heal(healAt, collector::restart));
+          }
+        }
       }
       struck.merge(fault, 1, Integer::sum);
       if (Boolean.getBoolean("logfailover.chaos.trace")) {
@@ -307,7 +327,7 @@ class ChaosTest {
       Await.until(Duration.ofSeconds(30), () -> {
         FailoverStatus now = driver.status();
         return counted(FailoverStatus::eventsSent) + counted(FailoverStatus::eventsDropped) >= sent
-            && now.queuedEvents() == 0;
+            && now.queuedEvents() == 0 && now.spilledEvents() == 0;
       }, () -> "the appender to settle: " + driver.status());
       driver.shutdown();
       Await.until(Duration.ofSeconds(10), () -> ourThreads().isEmpty(), () -> "threads left: " + ourThreads());

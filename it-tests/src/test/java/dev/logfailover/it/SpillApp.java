@@ -25,9 +25,16 @@ public final class SpillApp {
   /** The command that runs this in a child JVM on the test's class path. */
   static ProcessBuilder command(Path spillDirectory, int refusedPort, String spillSync, long limit,
       String appenderName) {
+    return command(spillDirectory, refusedPort, spillSync, limit, appenderName, 0);
+  }
+
+  /** The same, each event padded with {@code padding} more bytes after a space. */
+  static ProcessBuilder command(Path spillDirectory, int refusedPort, String spillSync, long limit,
+      String appenderName, int padding) {
     return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), SpillApp.class.getName(), spillDirectory.toString(),
-        Integer.toString(refusedPort), spillSync, Long.toString(limit), appenderName).redirectErrorStream(true);
+        Integer.toString(refusedPort), spillSync, Long.toString(limit), appenderName, Integer.toString(padding))
+        .redirectErrorStream(true);
   }
 
   public static void main(String[] args) throws Exception {
@@ -36,6 +43,7 @@ public final class SpillApp {
     String spillSync = args[2];
     long limit = Long.parseLong(args[3]);
     String appenderName = args[4];
+    String padding = args.length > 5 && !args[5].equals("0") ? " " + "p".repeat(Integer.parseInt(args[5])) : "";
     LoggerContext context = new LoggerContext();
     context.setMDCAdapter(new LogbackMDCAdapter());
     JoranConfigurator configurator = new JoranConfigurator();
@@ -52,7 +60,7 @@ public final class SpillApp {
     long logged = 0;
     long nextReport = System.nanoTime();
     while (logged < limit) {
-      logger.info("event " + logged++);
+      logger.info("event " + logged++ + padding);
       if (logged % 20 == 0) {
         LockSupport.parkNanos(1_000_000);
       }
@@ -70,6 +78,7 @@ public final class SpillApp {
   }
 
   private static void report(long logged, FailoverStatus status) {
-    System.out.println("LOGGED=" + logged + " SPILLED=" + status.spilledEvents() + " DROPPED=" + status.eventsDropped());
+    System.out.println("LOGGED=" + logged + " SPILLED=" + status.spilledEvents() + " DROPPED=" + status.eventsDropped()
+        + " SENT=" + status.eventsSent());
   }
 }

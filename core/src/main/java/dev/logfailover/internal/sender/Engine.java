@@ -122,8 +122,8 @@ public final class Engine {
         .orElse(MAX_BATCH_RECORDS);
     this.loop = new SenderLoop(queue, new Outbox(batch), sessions, control, doorbell, drops, both);
     this.spill = config.spill()
-        .map(settings -> new Spill(queue, settings, name, spillIo, doorbell, diskIo, drops, both,
-            System::currentTimeMillis))
+        .map(settings -> new Spill(queue, settings, config.maxRecordSize(), name, spillIo, doorbell, diskIo, drops,
+            both, System::currentTimeMillis))
         .orElse(null);
   }
 
@@ -306,7 +306,13 @@ public final class Engine {
     state.set(State.STOPPED);
     transport.close();
     if (spillInUse != null && senderThread.isAlive()) {
-      return List.of(); // Still writing to its spill, which takes the queue too; late callers take back their own.
+      // Still writing to its spill, which takes the queue too: what comes after its last look is
+      // counted by whichever of the two ends last; late callers take back their own.
+      if (!control.runAfterSender(this::dropWhatCameTooLate)) {
+        dropWhatCameTooLate();
+      }
+      List<byte[]> leftovers = keepUndelivered ? control.takeLeftovers() : null;
+      return leftovers == null ? List.of() : leftovers;
     }
     if (!keepUndelivered) {
       return dropWhatCameTooLate();

@@ -37,12 +37,14 @@ final class OverflowWait {
         if (sequence >= 0) {
           return sequence;
         }
-        boolean spillTakes = spill != null && spill.isAbsorbing() && spillDeadline - ticker.nanoTime() > 0;
-        if (spillTakes) {
+        // The clock is read once per round: a deadline that passes between two reads must not
+        // turn into a wait of zero (for ever) or less (an exception).
+        long at = ticker.nanoTime();
+        if (spill != null && spill.isAbsorbing() && spillDeadline - at > 0) {
           spill.wakeUp();
-          queue.awaitRoom(length, ticker.realWaitNanos(spillDeadline));
-        } else if (deadline - ticker.nanoTime() > 0) {
-          queue.awaitRoom(length, ticker.realWaitNanos(deadline));
+          queue.awaitRoom(length, Math.min(spillDeadline - at, ticker.realWaitNanos(spillDeadline)));
+        } else if (deadline - at > 0) {
+          queue.awaitRoom(length, Math.min(deadline - at, ticker.realWaitNanos(deadline)));
         } else {
           return -1;
         }

@@ -21,8 +21,8 @@ final class RoomWait {
     synchronized (monitor) {
       waiting++;
       try {
-        if (!queue.hasRoomFor(length)) {
-          long wait = Math.min(remainingNanos, RECHECK_NANOS);
+        long wait = Math.min(remainingNanos, RECHECK_NANOS);
+        if (wait > 0 && !queue.hasRoomFor(length)) { // wait(0, 0) would wait for ever
           monitor.wait(wait / 1_000_000, (int) (wait % 1_000_000));
         }
       } finally {

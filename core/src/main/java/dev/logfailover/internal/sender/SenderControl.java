@@ -25,6 +25,9 @@ final class SenderControl {
   /** Guarded by this: the undelivered records at a hand-off, or whether nobody waits for them. */
   private List<byte[]> leftovers;
   private boolean leftoversAbandoned;
+  /** Guarded by this: whether the sender has ended, and what it is to run then. */
+  private boolean senderEnded;
+  private Runnable afterSender;
 
   SenderControl(Doorbell doorbell, DiskIoShield diskIo) {
     this.doorbell = doorbell;
@@ -121,6 +124,24 @@ final class SenderControl {
     }
     leftovers = undelivered;
     return true;
+  }
+
+  /**
+   * Has {@code action} run by the sender as the very last thing it does; false (and not kept) if
+   * it has done that already, and then the caller runs it.
+   */
+  synchronized boolean runAfterSender(Runnable action) {
+    if (senderEnded) {
+      return false;
+    }
+    afterSender = action;
+    return true;
+  }
+
+  /** On the sender thread, last: what {@link #runAfterSender} left for it, or null. */
+  synchronized Runnable senderEnded() {
+    senderEnded = true;
+    return afterSender;
   }
 
   /**

@@ -232,5 +232,9 @@ final class SenderLoop implements Runnable {
     if (!control.leavesUndelivered() || !control.leaveForSuccessor(undelivered)) {
       drops.dropUndelivered(undelivered.size(), control.whyUndelivered(), listener);
     }
+    Runnable last = control.senderEnded();
+    if (last != null) {
+      last.run();
+    }
   }
 }

@@ -61,8 +61,8 @@ final class Spill implements Outbox.RecordSource {
   /** Reused by {@link #drainTo}: records read from disk on their way to the sender's batch. */
   private final List<byte[]> readFromDisk = new ArrayList<>();
 
-  Spill(RecordQueue queue, SpillSettings settings, String appenderName, SpillIo io, Doorbell doorbell,
-      DiskIoShield diskIo, DropCounter drops, FailoverListener listener, LongSupplier clockMillis) {
+  Spill(RecordQueue queue, SpillSettings settings, int maxRecordSize, String appenderName, SpillIo io,
+      Doorbell doorbell, DiskIoShield diskIo, DropCounter drops, FailoverListener listener, LongSupplier clockMillis) {
     this.queue = queue;
     this.diskIo = diskIo;
     this.settings = settings;
@@ -73,7 +73,7 @@ final class Spill implements Outbox.RecordSource {
     this.drops = drops;
     this.listener = listener;
     this.clockMillis = clockMillis;
-    this.writer = new SpillWriter(this, queue, drops, doorbell, clockMillis);
+    this.writer = new SpillWriter(this, queue, maxRecordSize, drops, doorbell, clockMillis);
   }
 
   /**
@@ -179,6 +179,7 @@ final class Spill implements Outbox.RecordSource {
         return 0;
       }
       spilling = false; // Everything spilled is in hand: the queue's head is the oldest record left.
+      writer.roomFreed();
     }
     int taken = queue.drainTo(into, maxRecords);
     batchSources.handedOut(false, taken);

@@ -27,6 +27,8 @@ import java.util.function.LongSupplier;
 final class SpillWriter {
   /** Records the writer moves at a time. */
   private static final int MAX_MOVE = 4096;
+  /** Bytes the writer moves at a time (unless one record is larger): its buffer's bound. */
+  private static final long MOVE_BYTES = 4 << 20;
   private static final long STOP_WAIT_MILLIS = 2_000;
   /** While spilling, how often the writer looks at the queue (and the most a crash takes from it). */
   private static final long SPILLING_LOOK_NANOS = 1_000_000;
@@ -41,19 +43,25 @@ final class SpillWriter {
   private final Doorbell doorbell;
   private final Ticker ticker;
   private final LongSupplier clockMillis;
+  /** At most what one move takes: {@link #MOVE_BYTES}, or the largest record with its framing. */
+  private final long maxMoveBytes;
   private SpillStore store;
   private Thread thread;
   private volatile boolean asleep;
   private volatile boolean closing;
   /** The spill had no room for the queue's head; cleared when sent records free some. */
   private volatile boolean full;
-  /** When the write in progress began (ticker nanos), or 0 between writes. */
-  private volatile long writingSince;
+  /** When the move in progress began (ticker nanos), waiting for the monitors included; 0 between moves. */
+  private volatile long busySince;
+  /** Counts the sender's {@link #roomFreed} calls: a move that found no room sees whether room came meanwhile. */
+  private volatile long roomFreedCount;
   /** After a failed write: nothing is moved before this (ticker nanos); 0 when none failed. */
   private volatile long writeRetryAt;
 
-  SpillWriter(Spill spill, RecordQueue queue, DropCounter drops, Doorbell doorbell, LongSupplier clockMillis) {
+  SpillWriter(Spill spill, RecordQueue queue, int maxRecordSize, DropCounter drops, Doorbell doorbell,
+      LongSupplier clockMillis) {
     this.spill = spill;
+    this.maxMoveBytes = Math.max(MOVE_BYTES, maxRecordSize + (long) SpillStore.RECORD_OVERHEAD_BYTES);
     this.queue = queue;
     this.drops = drops;
     this.doorbell = doorbell;
@@ -106,10 +114,9 @@ final class SpillWriter {
 
   /** From the sender: sent records freed room in the spill, so the writer tries the queue's head again. */
   void roomFreed() {
-    if (full) {
-      full = false;
-      LockSupport.unpark(thread);
-    }
+    roomFreedCount++; // The sender alone writes it.
+    full = false;
+    LockSupport.unpark(thread);
   }
 
   /**
@@ -118,9 +125,11 @@ final class SpillWriter {
    * progress (if any) has not stalled.
    */
   boolean isAbsorbing() {
-    long since = writingSince;
-    return !closing && !full && writeRetryAt == 0 && thread.isAlive()
-        && (since == 0 || ticker.nanoTime() - since < STALLED_WRITE_NANOS);
+    long since = busySince;
+    long retryAt = writeRetryAt;
+    long now = ticker.nanoTime();
+    return !closing && !full && (retryAt == 0 || now - retryAt >= 0) && thread.isAlive()
+        && (since == 0 || now - since < STALLED_WRITE_NANOS);
   }
 
   /** The spill had no room for the queue's head: events that find the queue full are dropped for it. */
@@ -173,43 +182,69 @@ final class SpillWriter {
    * Moves what the spill has room for from the queue's head to disk; counts what a failed write
    * lost. Returns whether the sender should hear of it: the spill had nothing unread (an idle
    * sender may sleep on an empty spill; one with records unread is busy or has no connection), or
-   * drops were counted.
+   * drops were counted. Nothing it meets ends the thread: an error (a bug, no memory for the
+   * buffer) costs the records in hand, counted, and a pause.
    */
   private boolean moveOnce(RecordBatch moving, Outbox.RecordSink intoMoving) {
     String failure = null;
-    int kept;
-    boolean hadUnread;
-    synchronized (spill) {
-      if (closing) {
-        return false;
+    int kept = 0;
+    boolean hadUnread = true;
+    // Before the monitors: a move stuck behind a read or a delete that hangs is as stalled as a write.
+    busySince = ticker.nanoTime() | 1;
+    try {
+      synchronized (spill) {
+        if (closing) {
+          return false;
+        }
+        spill.beginRun();
+        moving.stamp(clockMillis.getAsLong());
+        long freedBefore = roomFreedCount;
+        queue.drainTo(intoMoving, MAX_MOVE, Math.min(store.roomBytes(), maxMoveBytes),
+            SpillStore.RECORD_OVERHEAD_BYTES);
+        if (moving.isEmpty()) {
+          return noRoomForTheHead(moving, intoMoving, freedBefore);
+        }
+        hadUnread = store.hasUnread();
+        try {
+          kept = store.append(moving);
+          writeRetryAt = 0;
+        } catch (SpillWriteException e) {
+          kept = e.written();
+          failure = "the spill could not be written: " + e.getMessage();
+        } catch (IOException e) {
+          failure = "the spill could not be written: " + e;
+        }
       }
-      spill.beginRun();
-      moving.stamp(clockMillis.getAsLong());
-      queue.drainTo(intoMoving, MAX_MOVE, store.roomBytes(), SpillStore.RECORD_OVERHEAD_BYTES);
-      if (moving.isEmpty()) {
-        full = !queue.isEmpty(); // No room for the head: it waits in memory until sent records free some.
-        return false;
-      }
-      hadUnread = store.hasUnread();
-      writingSince = ticker.nanoTime() | 1;
-      try {
-        kept = store.append(moving);
-        writeRetryAt = 0;
-      } catch (SpillWriteException e) {
-        kept = e.written();
-        failure = e.getMessage();
-      } catch (IOException e) {
-        kept = 0;
-        failure = e.toString();
-      } finally {
-        writingSince = 0;
-      }
-      if (failure != null) {
-        writeRetryAt = (ticker.nanoTime() + RETRY_NANOS) | 1;
-      }
+    } catch (RuntimeException | Error e) {
+      failure = "the spill's writer failed: " + e;
+    } finally {
+      busySince = 0;
     }
-    drops.dropNotSpilled(moving.size() - kept, failure != null ? "the spill could not be written: " + failure
-        : "the spill was full (maxSpillSize)");
+    if (failure != null) {
+      writeRetryAt = (ticker.nanoTime() + RETRY_NANOS) | 1;
+    }
+    drops.dropNotSpilled(moving.size() - kept, failure != null ? failure : "the spill was full (maxSpillSize)");
     return !hadUnread || kept < moving.size();
+  }
+
+  /**
+   * The queue's head does not fit. With records pending, it waits in memory until sent ones free
+   * room ({@link #full}, set so that a {@link #roomFreed} meanwhile is never missed). With none,
+   * it never will fit (an event larger than the whole spill): it is dropped, counted.
+   */
+  private boolean noRoomForTheHead(RecordBatch moving, Outbox.RecordSink intoMoving, long freedBefore) {
+    if (queue.isEmpty()) {
+      return false;
+    }
+    if (store.pendingRecords() == 0) {
+      queue.drainTo(intoMoving, 1);
+      drops.dropNotSpilled(moving.size(), "an event larger than the spill can hold (maxSpillSize)");
+      return true;
+    }
+    full = true;
+    if (roomFreedCount != freedBefore) {
+      full = false; // Room came between the look and the flag: look again.
+    }
+    return false;
   }
 }

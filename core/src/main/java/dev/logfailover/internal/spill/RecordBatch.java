@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
 public final class RecordBatch {
   private static final int INITIAL_BYTES = 256 << 10;
   /** A buffer grown past this (a burst of large events) is let go once the batch is cleared. */
-  private static final int RETAINED_BYTES = 4 << 20;
+  private static final int RETAINED_BYTES = 8 << 20;
 
   private ByteBuffer framed = ByteBuffer.allocateDirect(INITIAL_BYTES);
   /** Where each framed record ends in {@code framed}. */

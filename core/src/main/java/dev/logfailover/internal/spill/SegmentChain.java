@@ -47,10 +47,12 @@ final class SegmentChain {
   long recover(Checkpoint checkpoint, List<SpillStore.Damage> damage) throws IOException {
     List<Path> files;
     try (Stream<Path> listing = Files.list(directory)) {
-      files = listing.filter(SegmentFile::isSegmentName).sorted().toList();
+      files = listing.filter(SegmentNames::isSegment).sorted().toList();
     }
     long records = 0;
     for (Path file : files) {
+      // Past every name there, whatever becomes of the file: a name left behind is never made again.
+      nextSequence = Math.max(nextSequence, SegmentNames.sequenceOf(file) + SegmentFile.SEQUENCE_STEP);
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         // A link, FIFO or device in the spill is no segment of ours: opening it could mislead or hang.
         damage.add(new SpillStore.Damage(file, 0, "not a regular file: skipped"));
@@ -73,7 +75,6 @@ final class SegmentChain {
       segments.add(segment);
       bytesOnDisk += segment.end();
       records += scan.records();
-      nextSequence = Math.max(nextSequence, segment.sequence() + SegmentFile.SEQUENCE_STEP);
     }
     return records;
   }
@@ -139,8 +140,9 @@ final class SegmentChain {
     if (last != null && (last.isWritable() || bytesOnDisk + SegmentFile.HEADER_BYTES > maxBytes)) {
       return last; // Writable, or no room for another: append() finds no room and stops.
     }
-    SegmentFile segment = SegmentFile.create(directory, nextSequence, sync, io);
-    nextSequence += SegmentFile.SEQUENCE_STEP;
+    long sequence = nextSequence;
+    nextSequence += SegmentFile.SEQUENCE_STEP; // Even if the create fails: its name may be left behind.
+    SegmentFile segment = SegmentFile.create(directory, sequence, sync, io);
     segments.add(segment);
     bytesOnDisk += segment.end();
     return segment;
@@ -164,7 +166,7 @@ final class SegmentChain {
     }
     long room = maxBytes - bytesOnDisk - SegmentFile.HEADER_BYTES;
     int fitting = 0;
-    while (fitting < records.size() && (room -= SegmentFile.recordBytes(records.get(fitting))) >= 0) {
+    while (fitting < records.size() && (room -= SegmentFile.RECORD_HEADER_BYTES + (long) records.get(fitting).length) >= 0) {
       fitting++;
     }
     if (fitting == 0) {

@@ -28,7 +28,6 @@ final class SegmentFile {
   static final long FIRST_SEQUENCE = 1L << 40;
   /** Between two segments appended one after the other: room for segments put between them at a stop. */
   static final long SEQUENCE_STEP = 1L << 20;
-  private static final String SUFFIX = ".seg";
 
   /** What a scan of a recovered segment found. */
   record Scan(long records, long skippedBytes, String why) {}
@@ -54,19 +53,9 @@ final class SegmentFile {
     this.writable = writable;
   }
 
-  static boolean isSegmentName(Path file) {
-    String name = file.getFileName().toString();
-    return name.endsWith(SUFFIX) && name.length() == 19 + SUFFIX.length()
-        && name.chars().limit(19).allMatch(Character::isDigit);
-  }
-
-  static long recordBytes(byte[] record) {
-    return RECORD_HEADER_BYTES + (long) record.length;
-  }
-
   /** A new, empty segment, ready to append to. */
   static SegmentFile create(Path directory, long sequence, boolean sync, SpillIo io) throws IOException {
-    Path file = directory.resolve(String.format("%019d", sequence) + SUFFIX);
+    Path file = directory.resolve(SegmentNames.of(sequence));
     FileChannel channel = io.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     try {
@@ -85,8 +74,7 @@ final class SegmentFile {
 
   /** A segment an earlier run left; {@link #scan} says where its valid records end. */
   static SegmentFile openExisting(Path file, SpillIo io) throws IOException {
-    String name = file.getFileName().toString();
-    long sequence = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+    long sequence = SegmentNames.sequenceOf(file);
     return new SegmentFile(file, sequence, io, io.open(file, StandardOpenOption.READ), 0, false);
   }
 
@@ -203,10 +191,11 @@ final class SegmentFile {
    * {@code into}; returns the end offset of each.
    */
   long[] readRecords(long offset, ByteBuffer buffer, int maxRecords, List<byte[]> into) throws IOException {
+    long start = offset;
     buffer.clear().limit((int) Math.min(buffer.capacity(), end - offset));
     readFully(buffer, offset);
     buffer.flip();
-    if (buffer.remaining() >= RECORD_HEADER_BYTES
+    if (buffer.remaining() >= RECORD_HEADER_BYTES && isWhole(buffer.getInt(0), offset)
         && RECORD_HEADER_BYTES + buffer.getInt(0) > buffer.remaining()) {
       // One record larger than the buffer: read it alone.
       buffer = ByteBuffer.allocate(RECORD_HEADER_BYTES + buffer.getInt(0));
@@ -217,7 +206,7 @@ final class SegmentFile {
     int count = 0;
     while (count < ends.length && buffer.remaining() >= RECORD_HEADER_BYTES) {
       int length = buffer.getInt(buffer.position());
-      if (buffer.remaining() < RECORD_HEADER_BYTES + length) {
+      if (!isWhole(length, offset) || buffer.remaining() < RECORD_HEADER_BYTES + length) {
         break;
       }
       buffer.position(buffer.position() + RECORD_HEADER_BYTES);
@@ -227,7 +216,17 @@ final class SegmentFile {
       offset += RECORD_HEADER_BYTES + length;
       ends[count++] = offset;
     }
+    if (count == 0 && maxRecords > 0) {
+      // This run wrote a whole record here: the file changed under us (cut short, or damaged).
+      throw new IOException("spill segment " + file + " has no whole record at " + start + " (it ends at " + end
+          + " as written): damaged or cut short since");
+    }
     return Arrays.copyOf(ends, count);
+  }
+
+  /** A record of {@code length} bytes at {@code offset} lies within what was written. */
+  private boolean isWhole(int length, long offset) {
+    return length >= 0 && length <= end - offset - RECORD_HEADER_BYTES;
   }
 
   /**
@@ -295,9 +294,5 @@ final class SegmentFile {
         throw deleteFailed;
       }
     }
-  }
-
-  Path file() {
-    return file;
   }
 }

@@ -46,7 +46,7 @@ class SpillOrderTest {
   void F17_aStopKeepsTheSendersBatchInOrderBetweenTheSpilledRunsItCameBetween() throws Exception {
     RecordQueue queue = new RecordQueue(1000, 1 << 20, 1 << 16);
     SpillSettings settings = SpillSettings.builder().directory(directory).build();
-    Spill spill = new Spill(queue, settings, "app", dev.logfailover.internal.spill.SpillIo.DISK, Doorbell.open(new FakeTicker()), new DiskIoShield(), new DropCounter(),
+    Spill spill = new Spill(queue, settings, 1 << 16, "app", dev.logfailover.internal.spill.SpillIo.DISK, Doorbell.open(new FakeTicker()), new DiskIoShield(), new DropCounter(),
         new RecordingFailoverListener(), System::currentTimeMillis);
     spill.open(List.of(), "spill-writer");
     // The first run: every server down, event-0 .. event-99 go to disk.

@@ -233,4 +233,57 @@ class SpillUnderPressureTest {
     primaryBackUntil(800);
     assertThat(fixture.server(0).records()).isEqualTo(numbered(0, 800));
   }
+
+  @Test
+  void aSpillThatWasFullTakesEventsAgainInTheNextOutageOnceItsEventsWereSent() throws Exception {
+    FailoverConfig.Builder builder = allDownSpilling(100);
+    builder.spill().maxSize(64 << 10);
+    startedWith(builder.build());
+    fixture.sendEvents(5_000);
+    Await.until(() -> status().eventsDropped() + status().spilledEvents() + status().queuedEvents() == 5_000,
+        () -> "the spill full; status " + status());
+    long dropped = status().eventsDropped();
+    assertThat(dropped).isPositive();
+    primaryBackUntil(5_000 - (int) dropped);
+    Await.until(() -> status().spilledEvents() == 0, () -> "all sent; status " + status());
+
+    fixture.server(0).stop();
+    fixture.advanceUntil(Duration.ofMillis(100), () -> !fixture.listener.events("connectionLost").isEmpty(),
+        "the outage noticed");
+    fixture.sendEvents(1_000);
+    Await.until(() -> status().spilledEvents() + status().queuedEvents() == 1_000 || status().eventsDropped() > dropped,
+        () -> "the second outage held; status " + status());
+    assertThat(status().eventsDropped()).as("nothing more dropped: the spill takes events again").isEqualTo(dropped);
+  }
+
+  @Test
+  void anEventLargerThanTheWholeSpillIsDroppedCountedAndTheSpillGoesOn() throws Exception {
+    FailoverConfig.Builder builder = allDownSpilling(100);
+    builder.spill().maxSize(64 << 10);
+    startedWith(builder.build());
+    fixture.sender.send(("big " + "b".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
+    fixture.sendEvents(1_000);
+    Await.until(() -> status().spilledEvents() + status().queuedEvents() == 1_000,
+        () -> "the small ones held; status " + status());
+    assertThat(status().eventsDropped()).isEqualTo(1);
+    fixture.advanceUntil(Duration.ofMillis(100), () -> fixture.listener.droppedTotal() == 1, "the drop reported");
+    assertThat(fixture.listener.events("eventsDropped"))
+        .containsExactly("eventsDropped 1 (an event larger than the spill can hold (maxSpillSize))");
+  }
+
+  @Test
+  void aWriteThatBreaksWithAnUncheckedErrorCostsItsBatchCountedAndTheWriterGoesOn() throws Exception {
+    startedWith(allDownSpilling(1_000).build());
+    disk.breakWrites(true);
+    fixture.sendEvents(600); // Past half the queue: the writer moves them, and the write breaks.
+    Await.until(() -> status().eventsDropped() > 0, () -> "the broken batch counted; status " + status());
+    long dropped = status().eventsDropped();
+    disk.breakWrites(false);
+    fixture.sendEvents(600);
+    fixture.advanceUntil(Duration.ofMillis(200), () -> status().spilledEvents() + status().eventsDropped() == 1_200,
+        "the writer goes on a second later; status " + status());
+    assertThat(status().eventsDropped()).as("only the broken batch").isEqualTo(dropped);
+    assertThat(fixture.listener.events("eventsDropped")).allMatch(event -> event.contains("the spill's writer failed")
+        || event.contains("could not be written"), fixture.listener.describe());
+  }
 }

@@ -68,7 +68,7 @@ class SpillDiskFaultTest {
 
   private long segmentFiles() throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(SegmentFile::isSegmentName).count();
+      return files.filter(SegmentNames::isSegment).count();
     }
   }
 
@@ -189,6 +189,42 @@ class SpillDiskFaultTest {
       disk.flushFreely();
       assertEquals(100, flushing.get(10, TimeUnit.SECONDS));
       assertEquals(200, store.pendingRecords());
+    }
+  }
+
+  @Test
+  void aRecordWhoseLengthWasDamagedSinceItWasWrittenFailsTheReadAfterTheWholeOnesBeforeIt() throws Exception {
+    try (SpillStore store = open(SpillSettings.Sync.NONE, disk)) {
+      store.append(events(0, 10));
+      Path segment;
+      try (Stream<Path> files = Files.list(directory)) {
+        segment = files.filter(SegmentNames::isSegment).findFirst().orElseThrow();
+      }
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(segment,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        // The fourth record's length, now negative.
+        channel.write(java.nio.ByteBuffer.allocate(4).putInt(0, -5), SegmentFile.HEADER_BYTES + 3L * RECORD_BYTES);
+      }
+      List<byte[]> read = new ArrayList<>();
+      assertEquals(3, store.read(read, 100), "the whole records before it go out");
+      IOException damaged = assertThrows(IOException.class, () -> store.read(new ArrayList<>(), 100));
+      assertTrue(damaged.getMessage().contains("no whole record"), damaged.getMessage());
+    }
+  }
+
+  @Test
+  void aSegmentNameLeftBehindIsNeverMadeAgainSoAppendsGoOn() throws Exception {
+    disk.failDeletes(true, false);
+    try (SpillStore store = open(SpillSettings.Sync.NONE, disk)) {
+      store.append(events(0, 10));
+      store.read(new ArrayList<>(), 10);
+      store.confirm(10); // Emptied, not deleted.
+      store.closeKeeping(List.of(), List.of());
+    }
+    assertEquals(1, segmentFiles());
+    try (SpillStore store = open(SpillSettings.Sync.NONE, disk)) { // Still cannot delete it.
+      assertEquals(10, store.append(events(10, 10)));
+      assertEquals(names(10, 10), readAll(store));
     }
   }
 }

@@ -64,7 +64,7 @@ class SpillStoreTest {
 
   private long segmentFiles() throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(SegmentFile::isSegmentName).count();
+      return files.filter(SegmentNames::isSegment).count();
     }
   }
 
@@ -264,7 +264,7 @@ class SpillStoreTest {
     crashed.append(events(0, 20));
     crashed.close();
     try (Stream<Path> files = Files.list(directory)) {
-      return files.filter(SegmentFile::isSegmentName).findFirst().orElseThrow();
+      return files.filter(SegmentNames::isSegment).findFirst().orElseThrow();
     }
   }
 
