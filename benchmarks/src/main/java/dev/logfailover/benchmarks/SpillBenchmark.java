@@ -101,7 +101,7 @@ public final class SpillBenchmark {
   }
 
   private static final int RATE_EVENTS = 500_000;
-  private static final int RATE_ROUNDS = 5;
+  private static final int RATE_ROUNDS = 9;
 
   /**
    * How fast the spill takes a burst beside how fast the tcp transport sends one, in the same run:

@@ -108,8 +108,10 @@ final class SpillWriter {
 
   /** From a logging thread that found the queue full and waits for the writer; or the sender. */
   void wakeUp() {
-    asleep = false;
-    LockSupport.unpark(thread);
+    if (asleep) { // A writer awake looks again before it sleeps: no system call for it.
+      asleep = false;
+      LockSupport.unpark(thread);
+    }
   }
 
   /** From the sender: sent records freed room in the spill, so the writer tries the queue's head again. */
