@@ -28,6 +28,7 @@ public final class FaultyDisk implements SpillIo {
   private volatile boolean readsFail;
   /** Writes throw an unchecked exception, as a bug below us would. */
   private volatile boolean writesBreak;
+  private volatile boolean breakWhenFull;
   private volatile boolean deletesFail;
   private volatile boolean emptyingFails;
   /** When set, each force waits for a permit of it: a flush that takes as long as the test says. */
@@ -41,8 +42,15 @@ public final class FaultyDisk implements SpillIo {
     spaceLeft.set(bytes);
   }
 
+  /** From now on, writes break with an unchecked exception once {@code bytes} more are written. */
+  public void breakAfter(long bytes) {
+    breakWhenFull = true;
+    spaceLeft.set(bytes);
+  }
+
   /** The disk has room again. */
   public void makeRoom() {
+    breakWhenFull = false;
     spaceLeft.set(-1);
   }
 
@@ -125,6 +133,9 @@ public final class FaultyDisk implements SpillIo {
       }
       if (left == 0) {
         failedWrites.incrementAndGet();
+        if (breakWhenFull) {
+          throw new IllegalStateException("a write broke (injected)");
+        }
         throw new IOException("No space left on device (injected)");
       }
       int allowed = (int) Math.min(left, source.remaining());

@@ -319,6 +319,17 @@ final class RecordQueue implements Outbox.RecordSource {
     }
   }
 
+  /** The length of the oldest record still queued (one taken back is passed), or -1 if none is. */
+  synchronized int headLength() {
+    for (int i = 0; i < count; i++) {
+      int length = (int) slots[slot(i)];
+      if (length >= 0) {
+        return length;
+      }
+    }
+    return -1;
+  }
+
   /** The ring's size now, for tests of its growth and release. */
   synchronized int ringCapacity() {
     return ring.length;

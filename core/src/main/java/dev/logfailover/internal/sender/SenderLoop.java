@@ -100,7 +100,14 @@ final class SenderLoop implements Runnable {
       listener.senderFailed(e);
       throw e;
     } finally {
-      end();
+      try {
+        end();
+      } finally {
+        Runnable last = control.senderEnded(); // Even after a listener of the user's threw in end().
+        if (last != null) {
+          last.run();
+        }
+      }
     }
   }
 
@@ -231,10 +238,6 @@ final class SenderLoop implements Runnable {
     drops.report(listener);
     if (!control.leavesUndelivered() || !control.leaveForSuccessor(undelivered)) {
       drops.dropUndelivered(undelivered.size(), control.whyUndelivered(), listener);
-    }
-    Runnable last = control.senderEnded();
-    if (last != null) {
-      last.run();
     }
   }
 }

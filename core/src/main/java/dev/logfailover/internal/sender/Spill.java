@@ -73,7 +73,7 @@ final class Spill implements Outbox.RecordSource {
     this.drops = drops;
     this.listener = listener;
     this.clockMillis = clockMillis;
-    this.writer = new SpillWriter(this, queue, maxRecordSize, drops, doorbell, clockMillis);
+    this.writer = new SpillWriter(this, queue, maxRecordSize, settings.maxSize(), drops, doorbell, clockMillis);
   }
 
   /**
@@ -162,6 +162,7 @@ final class Spill implements Outbox.RecordSource {
       try {
         int read = diskIo.run(() -> store.read(readFromDisk, maxRecords));
         readRetryAt = 0;
+        reportSkips();
         for (byte[] record : readFromDisk) {
           into.add(record, 0, record.length);
         }
@@ -171,6 +172,7 @@ final class Spill implements Outbox.RecordSource {
           return read;
         }
       } catch (IOException e) {
+        reportSkips();
         if (readRetryAt == 0) {
           listener.spillUnavailable(directory, "it cannot be read (" + e + "): the " + store.pendingRecords()
               + " events in it and every later one wait, in order, and the read is tried again every second");
@@ -184,6 +186,13 @@ final class Spill implements Outbox.RecordSource {
     int taken = queue.drainTo(into, maxRecords);
     batchSources.handedOut(false, taken);
     return taken;
+  }
+
+  private void reportSkips() {
+    for (SpillStore.Skip skip : store.takeSkips()) {
+      listener.spillDamaged(skip.damage().file(), skip.damage().skippedBytes(), skip.damage().why());
+      drops.dropNotSpilled((int) skip.records(), "damaged in the spill after it was written");
+    }
   }
 
   private boolean isReadPaused() {

@@ -45,6 +45,8 @@ final class SpillWriter {
   private final LongSupplier clockMillis;
   /** At most what one move takes: {@link #MOVE_BYTES}, or the largest record with its framing. */
   private final long maxMoveBytes;
+  /** {@code maxSpillSize}: a record that takes more never fits. */
+  private final long maxSpillBytes;
   private SpillStore store;
   private Thread thread;
   private volatile boolean asleep;
@@ -53,14 +55,17 @@ final class SpillWriter {
   private volatile boolean full;
   /** When the move in progress began (ticker nanos), waiting for the monitors included; 0 between moves. */
   private volatile long busySince;
+  /** A caller waits for room (a queue full for its record, maybe less than half full by the bounds). */
+  private volatile boolean pushed;
   /** Counts the sender's {@link #roomFreed} calls: a move that found no room sees whether room came meanwhile. */
   private volatile long roomFreedCount;
   /** After a failed write: nothing is moved before this (ticker nanos); 0 when none failed. */
   private volatile long writeRetryAt;
 
-  SpillWriter(Spill spill, RecordQueue queue, int maxRecordSize, DropCounter drops, Doorbell doorbell,
-      LongSupplier clockMillis) {
+  SpillWriter(Spill spill, RecordQueue queue, int maxRecordSize, long maxSpillBytes, DropCounter drops,
+      Doorbell doorbell, LongSupplier clockMillis) {
     this.spill = spill;
+    this.maxSpillBytes = maxSpillBytes;
     this.maxMoveBytes = Math.max(MOVE_BYTES, maxRecordSize + (long) SpillStore.RECORD_OVERHEAD_BYTES);
     this.queue = queue;
     this.drops = drops;
@@ -108,6 +113,7 @@ final class SpillWriter {
 
   /** From a logging thread that found the queue full and waits for the writer; or the sender. */
   void wakeUp() {
+    pushed = true;
     if (asleep) { // A writer awake looks again before it sleeps: no system call for it.
       asleep = false;
       LockSupport.unpark(thread);
@@ -148,7 +154,7 @@ final class SpillWriter {
     if (full || writeRetryAt != 0 && ticker.nanoTime() - writeRetryAt < 0) {
       return false;
     }
-    return spill.isSpilling() && looked ? !queue.isEmpty() : queue.isHalfFull();
+    return (spill.isSpilling() && looked || pushed) ? !queue.isEmpty() : queue.isHalfFull();
   }
 
   private void moveWhileNeeded() {
@@ -193,6 +199,7 @@ final class SpillWriter {
     boolean hadUnread = true;
     // Before the monitors: a move stuck behind a read or a delete that hangs is as stalled as a write.
     busySince = ticker.nanoTime() | 1;
+    pushed = false;
     try {
       synchronized (spill) {
         if (closing) {
@@ -230,15 +237,16 @@ final class SpillWriter {
   }
 
   /**
-   * The queue's head does not fit. With records pending, it waits in memory until sent ones free
-   * room ({@link #full}, set so that a {@link #roomFreed} meanwhile is never missed). With none,
-   * it never will fit (an event larger than the whole spill): it is dropped, counted.
+   * The queue's head does not fit. An event larger than the whole spill never will: it is dropped,
+   * counted. Any other waits in memory until sent records free room ({@link #full}, set so that a
+   * {@link #roomFreed} meanwhile is never missed).
    */
   private boolean noRoomForTheHead(RecordBatch moving, Outbox.RecordSink intoMoving, long freedBefore) {
-    if (queue.isEmpty()) {
+    int head = queue.headLength();
+    if (head < 0) {
       return false;
     }
-    if (store.pendingRecords() == 0) {
+    if (head + (long) SpillStore.RECORD_OVERHEAD_BYTES > maxSpillBytes) {
       queue.drainTo(intoMoving, 1);
       drops.dropNotSpilled(moving.size(), "an event larger than the spill can hold (maxSpillSize)");
       return true;

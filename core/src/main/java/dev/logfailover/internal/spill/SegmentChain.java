@@ -97,6 +97,8 @@ final class SegmentChain {
       return appended;
     } catch (IOException e) {
       throw new SpillWriteException(appended, e); // Each segment's append is all or none.
+    } catch (RuntimeException | Error e) {
+      throw new SpillWriteException(appended, new IOException(e)); // The books must still say what was written.
     }
   }
 

@@ -39,10 +39,9 @@ final class SegmentFile {
   /** Where its first record not yet sent starts: after the header, or a clean stop's checkpoint. */
   private long start = HEADER_BYTES;
   private long end;
+  /** Records between {@link #start} and {@link #end}. */
+  private long records;
   private boolean writable;
-  private final CRC32C crc = new CRC32C();
-  /** The millis of a record, big-endian, as its checksum covers them. */
-  private final ByteBuffer millisBytes = ByteBuffer.allocate(Long.BYTES);
 
   private SegmentFile(Path file, long sequence, SpillIo io, FileChannel channel, long end, boolean writable) {
     this.file = file;
@@ -64,7 +63,7 @@ final class SegmentFile {
         channel.force(true);
         PrivateFiles.forceDirectory(directory); // The new segment's name too, not only its bytes.
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException | Error e) {
       channel.close();
       io.delete(file);
       throw e;
@@ -90,6 +89,20 @@ final class SegmentFile {
     return end;
   }
 
+  long records() {
+    return records;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Damage found at {@code offset} while this run read it: nothing from there on is read. */
+  void cutAt(long offset, long recordsLeft) {
+    end = offset;
+    records -= recordsLeft;
+  }
+
   boolean isWritable() {
     return writable;
   }
@@ -99,65 +112,16 @@ final class SegmentFile {
   }
 
   /**
-   * Checks every record from {@code from} on against its length and checksum. The valid ones end
-   * at {@link #end()}; whatever follows the first bad one is skipped (a torn write or corruption).
+   * Checks every record from {@code from} on against its length and checksum ({@link
+   * SegmentScan}). The valid ones end at {@link #end()}; whatever follows the first bad one is
+   * skipped (a torn write or corruption).
    */
   Scan scan(long from) throws IOException {
-    long size = channel.size();
-    if (size == 0) {
-      end = 0;
-      return new Scan(0, 0, null); // Sent, and emptied because it could not be deleted: no damage.
-    }
-    ByteBuffer magic = ByteBuffer.allocate(HEADER_BYTES);
-    if (size < HEADER_BYTES || readFully(magic, 0) < HEADER_BYTES || !Arrays.equals(magic.array(), MAGIC)) {
-      end = 0;
-      return new Scan(0, size, "not a spill segment (no header)");
-    }
-    if (from < HEADER_BYTES || from > size || !isRecordStart(from)) {
-      from = HEADER_BYTES; // A checkpoint that is not at a record's start: resent whole, never skipped as damage.
-    }
-    start = from;
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-    long offset = from;
-    long records = 0;
-    String why = null;
-    while (offset < size) {
-      header.clear();
-      if (size - offset < RECORD_HEADER_BYTES || readFully(header, offset) < RECORD_HEADER_BYTES) {
-        why = "a torn record header";
-        break;
-      }
-      int length = header.getInt(0);
-      if (length < 0 || length > size - offset - RECORD_HEADER_BYTES) {
-        why = length < 0 ? "a negative record length" : "a record cut short";
-        break;
-      }
-      ByteBuffer payload = ByteBuffer.allocate(length);
-      readFully(payload, offset + RECORD_HEADER_BYTES);
-      millisBytes.putLong(0, header.getLong(8));
-      if (checksum(crc, millisBytes.array(), payload.array(), 0, length) != header.getInt(4)) {
-        why = "a checksum mismatch";
-        break;
-      }
-      offset += RECORD_HEADER_BYTES + length;
-      records++;
-    }
-    end = offset;
-    return new Scan(records, size - offset, why);
-  }
-
-  /** Whether a record starts at {@code offset}, walking the record headers from the first. */
-  private boolean isRecordStart(long offset) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
-    long at = HEADER_BYTES;
-    while (at < offset) {
-      header.clear();
-      if (readFully(header, at) < RECORD_HEADER_BYTES || header.getInt(0) < 0) {
-        return false;
-      }
-      at += RECORD_HEADER_BYTES + header.getInt(0);
-    }
-    return at == offset;
+    SegmentScan.Result result = SegmentScan.scan(channel, from);
+    start = result.start();
+    end = result.end();
+    records = result.records();
+    return new Scan(result.records(), result.skippedBytes(), result.why());
   }
 
   /**
@@ -175,8 +139,9 @@ final class SegmentFile {
         channel.force(false);
       }
       end += written;
+      this.records += to - from;
       return written;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException | Error e) {
       try {
         channel.truncate(end);
       } catch (IOException | RuntimeException ignored) {
@@ -218,7 +183,7 @@ final class SegmentFile {
     }
     if (count == 0 && maxRecords > 0) {
       // This run wrote a whole record here: the file changed under us (cut short, or damaged).
-      throw new IOException("spill segment " + file + " has no whole record at " + start + " (it ends at " + end
+      throw new SegmentDamagedException("spill segment " + file + " has no whole record at " + start + " (it ends at " + end
           + " as written): damaged or cut short since");
     }
     return Arrays.copyOf(ends, count);
@@ -253,15 +218,7 @@ final class SegmentFile {
   }
 
   private int readFully(ByteBuffer buffer, long position) throws IOException {
-    int total = 0;
-    while (buffer.hasRemaining()) {
-      int read = channel.read(buffer, position + total);
-      if (read < 0) {
-        break;
-      }
-      total += read;
-    }
-    return total;
+    return SegmentScan.readFully(channel, buffer, position);
   }
 
   private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -26,6 +26,10 @@ final class SpillCursor {
   /** End offsets of the records read and not yet confirmed, oldest first, with their segments. */
   private final ArrayDeque<Position> readNotConfirmed = new ArrayDeque<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(256 << 10);
+  /** Records read from the segment at {@code read}, from its start. */
+  private long readInSegment;
+  /** Damage met by reads since the last {@link #takeSkips}. */
+  private final List<SpillStore.Skip> skips = new ArrayList<>();
 
   SpillCursor(SegmentChain segments) {
     this.segments = segments;
@@ -34,6 +38,7 @@ final class SpillCursor {
   /** Nothing is read or confirmed yet in the first segment (or there is none). */
   void startFromFirstSegment() {
     confirmed = read = segments.isEmpty() ? null : new Position(segments.first(), segments.first().start());
+    readInSegment = 0;
   }
 
   /** After an append: a chain that was empty starts at its first segment. */
@@ -54,6 +59,7 @@ final class SpillCursor {
           break;
         }
         read = new Position(next, next.start());
+        readInSegment = 0;
         continue;
       }
       readBuffer.clear();
@@ -61,6 +67,13 @@ final class SpillCursor {
       long[] ends;
       try {
         ends = segment.readRecords(read.offset(), readBuffer, maxRecords - taken, chunk);
+      } catch (SegmentDamagedException e) {
+        // Damaged since written: the rest of this segment is skipped, counted, and reading goes on.
+        long left = segment.records() - readInSegment;
+        skips.add(new SpillStore.Skip(new SpillStore.Damage(segment.file(), segment.end() - read.offset(),
+            e.getMessage()), left));
+        segment.cutAt(read.offset(), left);
+        continue;
       } catch (IOException e) {
         if (taken > 0) {
           break; // What was read goes out; the next read meets the failure again, at the same place.
@@ -72,8 +85,16 @@ final class SpillCursor {
         readNotConfirmed.add(new Position(segment, ends[i]));
       }
       taken += chunk.size();
-      read = new Position(segment, ends.length == 0 ? segment.end() : ends[chunk.size() - 1]);
+      readInSegment += chunk.size();
+      read = new Position(segment, ends[chunk.size() - 1]);
     }
+    return taken;
+  }
+
+  /** The damage reads met since the last call, with the records each skipped. */
+  List<SpillStore.Skip> takeSkips() {
+    List<SpillStore.Skip> taken = List.copyOf(skips);
+    skips.clear();
     return taken;
   }
 

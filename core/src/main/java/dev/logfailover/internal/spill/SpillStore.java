@@ -30,6 +30,9 @@ public final class SpillStore implements Closeable {
   /** What recovery skipped in one segment file: its size in bytes and why. */
   public record Damage(Path file, long skippedBytes, String why) {}
 
+  /** Damage a read met in this run, and the records it skipped (no longer pending). */
+  public record Skip(Damage damage, long records) {}
+
   /** The directory is owned by another process or appender: the spill stays off. */
   public static final class LockedException extends IOException {
     LockedException(String message) {
@@ -44,12 +47,11 @@ public final class SpillStore implements Closeable {
   private final LongSupplier clockMillis;
   private final SegmentChain segments;
   private final List<Damage> damage = new ArrayList<>();
+  private final List<Skip> skips = new ArrayList<>();
   /** Records not yet confirmed sent (read or not). */
   private long pendingRecords;
   /** What the views read, published at the end of every change. */
-  private volatile long pendingView;
-  private volatile long bytesView;
-  private volatile SpillCursor.Position oldestView;
+  private final SpillViews views = new SpillViews();
   private final SpillCursor cursor;
   private boolean closed;
 
@@ -98,9 +100,7 @@ public final class SpillStore implements Closeable {
 
   /** Publishes the views: called at the end of every change, under the monitor. */
   private void publish() {
-    pendingView = pendingRecords;
-    bytesView = segments.bytesOnDisk();
-    oldestView = pendingRecords == 0 || closed ? null : cursor.oldestPending();
+    views.publish(pendingRecords, segments.bytesOnDisk(), pendingRecords == 0 || closed ? null : cursor.oldestPending());
   }
 
   /** What recovery skipped at open; empty when the earlier run's spill was whole. */
@@ -110,9 +110,7 @@ public final class SpillStore implements Closeable {
 
   /**
    * Appends {@code records} in order, as many as fit under {@code maxSpillSize}; returns how many
-   * (the rest, the newest, did not fit).
-   *
-   * @throws SpillWriteException when a write failed, saying how many were appended before it
+   * (the rest, the newest, did not fit). A failed write throws a {@link SpillWriteException}: how many went.
    */
   public synchronized int append(List<byte[]> records) throws IOException {
     return append(RecordBatch.of(records, clockMillis.getAsLong()));
@@ -149,7 +147,22 @@ public final class SpillStore implements Closeable {
    */
   public synchronized int read(Collection<byte[]> into, int maxRecords) throws IOException {
     checkOpen();
-    return cursor.read(into, maxRecords);
+    try {
+      return cursor.read(into, maxRecords);
+    } finally {
+      for (Skip skip : cursor.takeSkips()) {
+        pendingRecords -= skip.records();
+        skips.add(skip);
+      }
+      publish();
+    }
+  }
+
+  /** The damage reads met since the last call: each reported, its records counted as lost. */
+  public synchronized List<Skip> takeSkips() {
+    List<Skip> taken = List.copyOf(skips);
+    skips.clear();
+    return taken;
   }
 
   /** Records appended and not read yet. */
@@ -170,31 +183,19 @@ public final class SpillStore implements Closeable {
     }
   }
 
-  /** Records not yet confirmed sent, read or not (a view: never waits for the monitor). */
+  /** Records not yet confirmed sent, read or not ({@link SpillViews}: never waits for the monitor). */
   public long pendingRecords() {
-    return pendingView;
+    return views.pendingRecords();
   }
 
   /** Bytes of the segment files on disk (what {@code maxSpillSize} bounds; a view). */
   public long bytesOnDisk() {
-    return bytesView;
+    return views.bytesOnDisk();
   }
 
-  /**
-   * When the oldest record not confirmed was written, in epoch millis; -1 when none is pending or
-   * its segment went (sent) as this read it. A view: it reads the record's header through a channel
-   * of its own, never waiting for the monitor.
-   */
+  /** When the oldest record not confirmed was written, in epoch millis; -1 when none is pending (a view). */
   public long oldestPendingMillis() {
-    SpillCursor.Position at = oldestView;
-    if (at == null) {
-      return -1;
-    }
-    try {
-      return at.segment().writtenAtMillis(at.offset());
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+    return views.oldestPendingMillis();
   }
 
   /** Records the sender held from memory, and how many of the records it read from here precede them. */

@@ -261,9 +261,11 @@ class SpillUnderPressureTest {
     FailoverConfig.Builder builder = allDownSpilling(100);
     builder.spill().maxSize(64 << 10);
     startedWith(builder.build());
+    fixture.sendEvents(10);
+    Await.until(() -> status().spilledEvents() == 10, () -> "spilled; status " + status());
     fixture.sender.send(("big " + "b".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
     fixture.sendEvents(1_000);
-    Await.until(() -> status().spilledEvents() + status().queuedEvents() == 1_000,
+    Await.until(() -> status().spilledEvents() + status().queuedEvents() == 1_010,
         () -> "the small ones held; status " + status());
     assertThat(status().eventsDropped()).isEqualTo(1);
     fixture.advanceUntil(Duration.ofMillis(100), () -> fixture.listener.droppedTotal() == 1, "the drop reported");

@@ -193,22 +193,41 @@ class SpillDiskFaultTest {
   }
 
   @Test
-  void aRecordWhoseLengthWasDamagedSinceItWasWrittenFailsTheReadAfterTheWholeOnesBeforeIt() throws Exception {
+  void aRecordDamagedSinceItWasWrittenEndsItsSegmentTheRestIsCountedAndReadingGoesOnWithTheNext() throws Exception {
     try (SpillStore store = open(SpillSettings.Sync.NONE, disk)) {
-      store.append(events(0, 10));
-      Path segment;
+      store.append(events(0, 2 * PER_SEGMENT));
+      Path first;
       try (Stream<Path> files = Files.list(directory)) {
-        segment = files.filter(SegmentNames::isSegment).findFirst().orElseThrow();
+        first = files.filter(SegmentNames::isSegment).sorted().findFirst().orElseThrow();
       }
-      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(segment,
+      try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(first,
           java.nio.file.StandardOpenOption.WRITE)) {
         // The fourth record's length, now negative.
         channel.write(java.nio.ByteBuffer.allocate(4).putInt(0, -5), SegmentFile.HEADER_BYTES + 3L * RECORD_BYTES);
       }
-      List<byte[]> read = new ArrayList<>();
-      assertEquals(3, store.read(read, 100), "the whole records before it go out");
-      IOException damaged = assertThrows(IOException.class, () -> store.read(new ArrayList<>(), 100));
-      assertTrue(damaged.getMessage().contains("no whole record"), damaged.getMessage());
+      List<String> read = readAll(store);
+      List<String> expected = new ArrayList<>(names(0, 3));
+      expected.addAll(names(PER_SEGMENT, PER_SEGMENT));
+      assertEquals(expected, read, "the whole records before it, then the next segment");
+      List<SpillStore.Skip> skips = store.takeSkips();
+      assertEquals(1, skips.size());
+      assertEquals(PER_SEGMENT - 3, skips.get(0).records(), "the records it cut off, to be counted");
+      assertEquals(3 + PER_SEGMENT, store.pendingRecords(), "they are no longer pending");
+      store.confirm(3 + PER_SEGMENT);
+      assertEquals(0, store.pendingRecords());
+      assertEquals(0, segmentFiles(), "the damaged segment goes once what it held is done");
+    }
+  }
+
+  @Test
+  void aWriteThatBreaksWithAnUncheckedErrorMidAppendCountsExactlyWhatWasWritten() throws Exception {
+    try (SpillStore store = open(SpillSettings.Sync.NONE, disk)) {
+      disk.breakAfter(64 * 1024 + 1_000); // The first segment fits, the second breaks.
+      SpillWriteException broken = assertThrows(SpillWriteException.class, () -> store.append(events(0, 1_000)));
+      assertEquals(PER_SEGMENT, broken.written());
+      assertEquals(PER_SEGMENT, store.pendingRecords());
+      disk.makeRoom();
+      assertEquals(names(0, PER_SEGMENT), readAll(store));
     }
   }
 
