@@ -43,10 +43,7 @@ public final class SpillBenchmark {
   }
 
   private static void measure(boolean spill) throws Exception {
-    int refusedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      refusedPort = socket.getLocalPort();
-    }
+    int refusedPort = refusedPort();
     Path directory = Files.createTempDirectory("logfailover-spill-bench");
     LoggerContext context = Benchmarks.configure("<appender name=\"OUT\" class=\"dev.logfailover.logback."
         + "FailoverSocketAppender\"><host>127.0.0.1</host><port>" + refusedPort + "</port>"
@@ -167,10 +164,7 @@ public final class SpillBenchmark {
 
   /** The same with every server down and a spill: the round ends when every event is on disk. */
   private static double[] spillRate(String sync) throws Exception {
-    int refusedPort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      refusedPort = socket.getLocalPort();
-    }
+    int refusedPort = refusedPort();
     Path directory = Files.createTempDirectory("logfailover-spill-rate");
     LoggerContext context = Benchmarks.configure("<appender name=\"OUT\" class=\"dev.logfailover.logback."
         + "FailoverSocketAppender\"><host>127.0.0.1</host><port>" + refusedPort + "</port><queueSize>1000</queueSize>"
@@ -213,6 +207,13 @@ public final class SpillBenchmark {
         }
         Thread.sleep(10);
       }
+    }
+  }
+
+  /** A loopback port nothing listens on: every server down. */
+  private static int refusedPort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

@@ -114,6 +114,13 @@ class SpillUnderPressureTest {
     assertOnceAndInOrderPerThread(delivered);
   }
 
+  /** The smallest spill (64 KiB, some 2,500 short events) behind a queue of 100, every server down. */
+  private FailoverConfig smallSpillBehindAQueueOf100() throws Exception {
+    FailoverConfig.Builder builder = allDownSpilling(100);
+    builder.spill().maxSize(64 << 10);
+    return builder.build();
+  }
+
   private SenderFixture startedWith(FailoverConfig config) {
     fixture.start(config);
     return fixture;
@@ -236,9 +243,7 @@ class SpillUnderPressureTest {
 
   @Test
   void aSpillThatWasFullTakesEventsAgainInTheNextOutageOnceItsEventsWereSent() throws Exception {
-    FailoverConfig.Builder builder = allDownSpilling(100);
-    builder.spill().maxSize(64 << 10);
-    startedWith(builder.build());
+    startedWith(smallSpillBehindAQueueOf100());
     fixture.sendEvents(5_000);
     Await.until(() -> status().eventsDropped() + status().spilledEvents() + status().queuedEvents() == 5_000,
         () -> "the spill full; status " + status());
@@ -258,9 +263,7 @@ class SpillUnderPressureTest {
 
   @Test
   void anEventLargerThanTheWholeSpillIsDroppedCountedAndTheSpillGoesOn() throws Exception {
-    FailoverConfig.Builder builder = allDownSpilling(100);
-    builder.spill().maxSize(64 << 10);
-    startedWith(builder.build());
+    startedWith(smallSpillBehindAQueueOf100());
     fixture.sendEvents(10);
     Await.until(() -> status().spilledEvents() == 10, () -> "spilled; status " + status());
     fixture.sender.send(("big " + "b".repeat(100_000)).getBytes(StandardCharsets.UTF_8));
