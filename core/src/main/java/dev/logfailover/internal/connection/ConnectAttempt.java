@@ -1,7 +1,7 @@
 package dev.logfailover.internal.connection;
 
 import dev.logfailover.Endpoint;
-import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.transport.SessionFactory;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;

@@ -1,7 +1,7 @@
 package dev.logfailover.internal.sender;
 
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.connection.TcpConnector;
-import dev.logfailover.internal.transport.Doorbell;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,6 +1,6 @@
 package dev.logfailover.internal.sender;
 
-import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.concurrent.Doorbell;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverListener;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.spill.SpillStore;
-import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.internal.transport.Session;
 import java.io.IOException;

@@ -2,11 +2,11 @@ package dev.logfailover.internal.sender;
 
 import dev.logfailover.FailoverListener;
 import dev.logfailover.SpillSettings;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.concurrent.Ticker;
 import dev.logfailover.internal.spill.SpillIo;
 import dev.logfailover.internal.spill.SpillStore;
 import dev.logfailover.internal.spill.SpillWriteException;
-import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import java.io.IOException;
 import java.nio.file.Path;

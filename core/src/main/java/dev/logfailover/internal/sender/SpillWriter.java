@@ -1,10 +1,10 @@
 package dev.logfailover.internal.sender;
 
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.concurrent.Ticker;
 import dev.logfailover.internal.spill.RecordBatch;
 import dev.logfailover.internal.spill.SpillStore;
 import dev.logfailover.internal.spill.SpillWriteException;
-import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;

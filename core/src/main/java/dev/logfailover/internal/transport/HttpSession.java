@@ -3,6 +3,7 @@ package dev.logfailover.internal.transport;
 import dev.logfailover.Endpoint;
 import dev.logfailover.Framing;
 import dev.logfailover.HttpSettings;
+import dev.logfailover.internal.concurrent.Doorbell;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;

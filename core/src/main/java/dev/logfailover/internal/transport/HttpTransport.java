@@ -3,6 +3,7 @@ package dev.logfailover.internal.transport;
 import dev.logfailover.Endpoint;
 import dev.logfailover.HttpSettings;
 import dev.logfailover.TlsOptions;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.connection.TcpConnector;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;

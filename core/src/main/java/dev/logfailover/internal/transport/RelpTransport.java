@@ -2,6 +2,7 @@ package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.TlsOptions;
+import dev.logfailover.internal.concurrent.Doorbell;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ProtocolException;

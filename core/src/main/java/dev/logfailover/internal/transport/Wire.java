@@ -1,6 +1,7 @@
 package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
+import dev.logfailover.internal.concurrent.Doorbell;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

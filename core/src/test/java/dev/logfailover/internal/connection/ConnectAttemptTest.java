@@ -3,8 +3,8 @@ package dev.logfailover.internal.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.logfailover.Endpoint;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.concurrent.Ticker;
-import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.testing.FakeResolver;
 import java.io.IOException;
 import java.net.InetAddress;

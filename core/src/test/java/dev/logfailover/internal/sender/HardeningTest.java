@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.logfailover.Endpoint;
 import dev.logfailover.Failback;
 import dev.logfailover.FailoverConfig;
-import dev.logfailover.internal.transport.Doorbell;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.internal.transport.Session;
 import dev.logfailover.internal.transport.SessionFactory;

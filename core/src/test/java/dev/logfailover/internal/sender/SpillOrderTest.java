@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.logfailover.SpillSettings;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.spill.SpillStore;
-import dev.logfailover.internal.transport.Doorbell;
 import dev.logfailover.internal.transport.Outbox;
 import dev.logfailover.testing.Await;
 import dev.logfailover.testing.FakeTicker;

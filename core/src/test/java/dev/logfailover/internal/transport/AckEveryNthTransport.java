@@ -2,6 +2,7 @@ package dev.logfailover.internal.transport;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.Framing;
+import dev.logfailover.internal.concurrent.Doorbell;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;

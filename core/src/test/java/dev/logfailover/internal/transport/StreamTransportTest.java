@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.logfailover.Endpoint;
 import dev.logfailover.Framing;
+import dev.logfailover.internal.concurrent.Doorbell;
 import dev.logfailover.internal.concurrent.Ticker;
 import java.io.EOFException;
 import java.io.IOException;

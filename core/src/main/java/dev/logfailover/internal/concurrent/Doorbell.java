@@ -1,6 +1,5 @@
-package dev.logfailover.internal.transport;
+package dev.logfailover.internal.concurrent;
 
-import dev.logfailover.internal.concurrent.Ticker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
