@@ -122,9 +122,11 @@ final class SpillWriter {
 
   /** From the sender: sent records freed room in the spill, so the writer tries the queue's head again. */
   void roomFreed() {
-    roomFreedCount++; // The sender alone writes it.
-    full = false;
-    LockSupport.unpark(thread);
+    roomFreedCount++; // The sender alone writes it; a writer setting full meanwhile sees it changed.
+    if (full) {
+      full = false;
+      LockSupport.unpark(thread);
+    }
   }
 
   /**
