@@ -17,7 +17,7 @@ class StatusMBeanTest {
   }
 
   @Test
-  void item7_theOlderAppenderStoppingLeavesTheBeanOfTheNewerAppenderOfTheSameName() throws Exception {
+  void theOlderAppenderStoppingLeavesTheBeanOfTheNewerAppenderOfTheSameName() throws Exception {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     ObjectName name = StatusMBean.objectName("item7-collectors");
     // A reconfiguration: the new appender starts (and registers) before the old one stops.

@@ -13,7 +13,7 @@ class CiSetupTest {
   @TempDir Path root;
 
   @Test
-  void item9_ciRunExportsCiSoThatAMissingCollectorFailsTheRunInsteadOfSkippingItsTests() throws Exception {
+  void ciRunExportsCiSoThatAMissingCollectorFailsTheRunInsteadOfSkippingItsTests() throws Exception {
     List<String> script = Files.readAllLines(Path.of("..", ".ci", "run"));
     int export = script.indexOf("export CI=true");
     int build = script.indexOf("./mvnw -B verify");
@@ -22,7 +22,7 @@ class CiSetupTest {
   }
 
   @Test
-  void item9_rsyslogsModuleDirectoryIsFoundWhateverTheMachinesArchitecture() throws Exception {
+  void rsyslogsModuleDirectoryIsFoundWhateverTheMachinesArchitecture() throws Exception {
     Path arm = Files.createDirectories(root.resolve("usr/lib/aarch64-linux-gnu/rsyslog"));
     assertThat(Binaries.moduleDirectoryUnder(root)).isEqualTo(arm);
   }

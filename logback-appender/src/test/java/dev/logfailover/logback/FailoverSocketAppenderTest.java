@@ -102,7 +102,7 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
-  void item4_anEventLoggedWhileTheAppenderStopsIsCountedNeverLostSilently() throws Exception {
+  void anEventLoggedWhileTheAppenderStopsIsCountedNeverLostSilently() throws Exception {
     primary = FakeServer.start("primary", Framing.NEWLINE);
     primary.behave(FakeServer.Behaviour.STALL);
     logback = LogbackFixture.fromXml(LogbackFixture.configuration(
@@ -130,7 +130,7 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
-  void item8_aReconfigurationWhileEveryServerIsDownHandsTheQueuedEventsToTheNewAppender() throws Exception {
+  void aReconfigurationWhileEveryServerIsDownHandsTheQueuedEventsToTheNewAppender() throws Exception {
     primary = FakeServer.start("primary", Framing.NEWLINE);
     primary.stop();
     String xml = LogbackFixture.configuration("<host>127.0.0.1</host><port>" + primary.port() + "</port>"
@@ -172,7 +172,7 @@ class FailoverSocketAppenderTest {
   }
 
   @Test
-  void item8_whatNoNewAppenderTakesOverIsDroppedAndReportedWhenTheContextStops() throws Exception {
+  void whatNoNewAppenderTakesOverIsDroppedAndReportedWhenTheContextStops() throws Exception {
     primary = FakeServer.start("primary", Framing.NEWLINE);
     primary.stop();
     logback = LogbackFixture.fromXml(LogbackFixture.configuration("<host>127.0.0.1</host><port>" + primary.port()

@@ -87,7 +87,7 @@ class HardeningTest {
   }
 
   @Test
-  void item2_theSenderSurvivesAnUnexpectedExceptionAndSendsTheBatchAgain() throws Exception {
+  void theSenderSurvivesAnUnexpectedExceptionAndSendsTheBatchAgain() throws Exception {
     AtomicInteger thrown = new AtomicInteger();
     AtomicInteger firstTimeOnly = new AtomicInteger();
     fixture = new SenderFixture(1, config -> throwingWhen(config,
@@ -105,7 +105,7 @@ class HardeningTest {
   }
 
   @Test
-  void item2_aBatchThatFailsTheSameWayTwiceIsDroppedAndCountedAndLaterEventsAreSent() throws Exception {
+  void aBatchThatFailsTheSameWayTwiceIsDroppedAndCountedAndLaterEventsAreSent() throws Exception {
     AtomicInteger thrown = new AtomicInteger();
     fixture = new SenderFixture(1, config -> throwingWhen(config, "poison"::equals, thrown));
     fixture.start(fixture.config().build());
@@ -146,7 +146,7 @@ class HardeningTest {
   }
 
   @Test
-  void item3_onlyTheSenderThreadTouchesASessionEvenWhenAStopPastItsBudgetAbortsIt() throws Exception {
+  void onlyTheSenderThreadTouchesASessionEvenWhenAStopPastItsBudgetAbortsIt() throws Exception {
     java.util.Set<String> callers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     fixture = new SenderFixture(1, config -> recordingCallers(config, callers));
     fixture.server(0).behave(dev.logfailover.testing.FakeServer.Behaviour.STALL);
@@ -179,7 +179,7 @@ class HardeningTest {
   }
 
   @Test
-  void item5_aHandOffEndsAStalledWriteAtOnceWithoutInterruptingTheSenderAndKeepsEveryRecord() throws Exception {
+  void aHandOffEndsAStalledWriteAtOnceWithoutInterruptingTheSenderAndKeepsEveryRecord() throws Exception {
     java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     fixture = new SenderFixture(1, config -> notingInterrupts(config, failures));
     fixture.server(0).behave(dev.logfailover.testing.FakeServer.Behaviour.STALL);
@@ -202,7 +202,7 @@ class HardeningTest {
   }
 
   @Test
-  void item6_stopEndsTheProbesOfAnInjectedSchedulerAndAProbeThatEndsAfterwardsLeavesNoSocketOpen()
+  void stopEndsTheProbesOfAnInjectedSchedulerAndAProbeThatEndsAfterwardsLeavesNoSocketOpen()
       throws Exception {
     fixture = new SenderFixture(2);
     fixture.start(fixture.config().failback(Failback.of(3, Duration.ofSeconds(10))).build());

@@ -34,7 +34,7 @@ class MemoryBoundsTest {
   }
 
   @Test
-  void item1_F13_anEventLargerThanMaxRecordSizeIsCountedAsOversizedReportedWithItsSizeAndNeverQueued() throws Exception {
+  void F13_anEventLargerThanMaxRecordSizeIsCountedAsOversizedReportedWithItsSizeAndNeverQueued() throws Exception {
     fixture = new SenderFixture(1);
     fixture.start(fixture.config().maxRecordSize(1024).build());
     assertThat(fixture.sender.send(record("event-0 ", 1024))).isTrue();
@@ -49,7 +49,7 @@ class MemoryBoundsTest {
   }
 
   @Test
-  void item1_F13_theQueueHoldsAtMostMaxQueueBytesWhateverItsEventCount() throws Exception {
+  void F13_theQueueHoldsAtMostMaxQueueBytesWhateverItsEventCount() throws Exception {
     fixture = new SenderFixture(1);
     fixture.server(0).stop();
     fixture.start(fixture.config().queueSize(8192).maxQueueBytes(10 * 1024).maxRecordSize(1024)
@@ -67,7 +67,7 @@ class MemoryBoundsTest {
   }
 
   @Test
-  void item1_F13_underBlockACallerWaitsForBytesToFreeThenItsEventIsQueued() throws Exception {
+  void F13_underBlockACallerWaitsForBytesToFreeThenItsEventIsQueued() throws Exception {
     fixture = new SenderFixture(1);
     fixture.start(fixture.config().maxQueueBytes(4 * 1024).maxRecordSize(1024)
         .overflowPolicy(OverflowPolicy.BLOCK).maxBlock(Duration.ofSeconds(30)).queueSize(10_000).build());
@@ -79,7 +79,7 @@ class MemoryBoundsTest {
   }
 
   @Test
-  void item1_F13_whatAReconfigurationCarriesOverIsBoundedTheOldestKeptTheRestCountedAsDropped() throws Exception {
+  void F13_whatAReconfigurationCarriesOverIsBoundedTheOldestKeptTheRestCountedAsDropped() throws Exception {
     fixture = new SenderFixture(1);
     List<byte[]> backlog = new ArrayList<>();
     IntStream.range(0, 100).forEach(i -> backlog.add(("event-" + i).getBytes(StandardCharsets.UTF_8)));
